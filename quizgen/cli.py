@@ -1,0 +1,150 @@
+"""The ``quizgen`` command: a thin layer over the library.
+
+Every user error ends as a one-line ``Error: ...`` on stderr with exit code 2, no
+traceback and no partial output file.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from quizgen import __version__
+from quizgen.batch import MAX_COUNT, check_request, export_json, generate
+from quizgen.errors import QuizgenError
+from quizgen.families import FAMILIES
+from quizgen.family import make_case, make_problem
+from quizgen.output import atomic_write
+from quizgen.render import text
+
+USER_ERROR = 2
+
+
+class QuizgenGroup(click.Group):
+    """A group whose errors, usage errors included, are a single line and exit code 2."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
+        extra["standalone_mode"] = False
+        try:
+            result = super().main(args, prog_name, **extra)
+        except click.exceptions.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        except (click.ClickException, QuizgenError) as exc:
+            message = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
+            click.echo(f"Error: {message}", err=True)
+            sys.exit(USER_ERROR)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=QuizgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="quizgen")
+def cli() -> None:
+    """Exam practice on how transformer attention works: random problems with worked answers.
+
+    \b
+    Examples:
+      quizgen list
+      quizgen show qk.scores --seed 7
+      quizgen export --count 1000 --format json -o problems.json
+    """
+
+
+@cli.command("list")
+def list_families() -> None:
+    """List the problem families, one line each, with tags and difficulties.
+
+    \b
+    Example:
+      quizgen list
+    """
+    width = max(len(fid) for fid in FAMILIES)
+    for family in FAMILIES.values():
+        tags = ", ".join(family.tags)
+        click.echo(f"{family.id:<{width}}  {family.summary}  [{'/'.join(family.levels)}] ({tags})")
+
+
+def _family_choice(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if value not in FAMILIES:
+        raise QuizgenError(f"unknown family {value!r}; choose from {', '.join(FAMILIES)}")
+    return value
+
+
+@cli.command()
+@click.argument("family", callback=_family_choice)
+@click.option("--seed", type=int, default=0, show_default=True, help="Problem seed (non-negative).")
+@click.option("--difficulty", default="easy", show_default=True, help="easy, medium or hard.")
+@click.option("--case", "case", default=None, help="A fixed case instead of a seed, e.g. seed000.")
+def show(family: str, seed: int, difficulty: str, case: str | None) -> None:
+    """Show one problem: prompt, answer, worked steps and the multiple-choice options.
+
+    \b
+    Examples:
+      quizgen show qk.scores --seed 7
+      quizgen show merge.reachable --seed 3 --difficulty hard
+      quizgen show perturb.source_target --case seed000
+    """
+    fam = FAMILIES[family]
+    if case is not None:
+        if case not in fam.cases:
+            choices = ", ".join(fam.cases) or "none"
+            raise QuizgenError(f"unknown case {case!r} for {family}; choose from {choices}")
+        problem = make_case(fam, case)
+    else:
+        if seed < 0:
+            raise QuizgenError(f"seed must be non-negative, not {seed}")
+        if difficulty not in fam.levels:
+            raise QuizgenError(f"unknown difficulty {difficulty!r} for {family}; choose from {', '.join(fam.levels)}")
+        problem = make_problem(fam, seed, difficulty)
+    s = problem.solution
+    out = [
+        click.style(f"{problem.id}  ({problem.difficulty})", bold=True),
+        "",
+        text.blocks(s.prompt),
+        "",
+        click.style("Answer", bold=True),
+        text.blocks(s.answer),
+        "",
+        click.style("Worked steps", bold=True),
+    ]
+    out += [f"{k}. {text.step(st)}\n" for k, st in enumerate(s.steps, 1)]
+    out.append(click.style("Multiple choice: " + text.inline(s.question), bold=True))
+    out.append(f"  right: {text.inline(s.choice)}")
+    out += [f"  wrong: {text.inline(d.choice)}  ({d.mistake.name}: {d.mistake.explanation})" for d in s.distractors]
+    click.echo("\n".join(out))
+
+
+@cli.command()
+@click.option("--family", "families", multiple=True, help="A family id; repeat for several (default: all).")
+@click.option("--count", type=int, default=1, show_default=True, help=f"Problems per family (1 to {MAX_COUNT:,}).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Base seed the per-problem seeds come from.")
+@click.option("--difficulty", default=None, help="easy, medium or hard (default: the levels take turns).")
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Output file (default: standard output).")
+def export(families: tuple[str, ...], count: int, seed: int, difficulty: str | None, fmt: str,
+           output: Path | None) -> None:
+    """Export problems with their inputs, truth and worked steps as JSON.
+
+    \b
+    Examples:
+      quizgen export --count 1000 --format json -o problems.json
+      quizgen export --family qk.scores --family qk.softmax --seed 42 --difficulty hard
+    """
+    if seed < 0:
+        raise QuizgenError(f"seed must be non-negative, not {seed}")
+    chosen = check_request(families or FAMILIES, count, difficulty)
+    data = export_json(generate(chosen, count, seed, difficulty))
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        atomic_write(output, data)
+        click.echo(f"wrote {count * len(chosen)} problems to {output}", err=True)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()

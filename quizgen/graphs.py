@@ -1,0 +1,162 @@
+"""Small directed acyclic graphs: drawing them at random and the facts families ask about.
+
+Vertices carry arbitrary integer ids (as in the paper, where a vertex is a token id);
+``vertices`` is the slot order in which one-hot blocks list them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Dag:
+    """A DAG with vertex ids in slot order and directed edges ``(u, v)`` meaning u -> v."""
+
+    vertices: tuple[int, ...]
+    edges: tuple[tuple[int, int], ...]
+
+    def slot(self, v: int) -> int:
+        return self.vertices.index(v)
+
+    def children(self, v: int) -> list[int]:
+        """Direct successors of ``v``, in slot order."""
+        targets = {b for a, b in self.edges if a == v}
+        return [w for w in self.vertices if w in targets]
+
+    def parents(self, v: int) -> list[int]:
+        sources = {a for a, b in self.edges if b == v}
+        return [w for w in self.vertices if w in sources]
+
+    @cached_property
+    def topological_order(self) -> tuple[int, ...]:
+        """Vertices with every edge pointing forward (Kahn's algorithm, slot order on ties)."""
+        indegree = {v: len(self.parents(v)) for v in self.vertices}
+        order: list[int] = []
+        ready = [v for v in self.vertices if indegree[v] == 0]
+        while ready:
+            v = ready.pop(0)
+            order.append(v)
+            for w in self.children(v):
+                indegree[w] -= 1
+                if indegree[w] == 0:
+                    ready.append(w)
+        if len(order) != len(self.vertices):
+            raise ValueError("graph has a cycle")
+        return tuple(order)
+
+    @cached_property
+    def depth(self) -> dict[int, int]:
+        """Length (in edges) of the longest path from any vertex to each vertex."""
+        depth = {v: 0 for v in self.vertices}
+        for v in self.topological_order:
+            for w in self.children(v):
+                depth[w] = max(depth[w], depth[v] + 1)
+        return depth
+
+    @property
+    def longest_path(self) -> int:
+        """L: the number of edges on the longest path in the graph."""
+        return max(self.depth.values())
+
+    def longest_path_vertices(self) -> list[int]:
+        """One longest path, as its vertices from start to end."""
+        path = [max(self.vertices, key=lambda v: (self.depth[v], -self.slot(v)))]
+        while self.depth[path[-1]] > 0:
+            path.append(next(p for p in self.parents(path[-1]) if self.depth[p] == self.depth[path[-1]] - 1))
+        return path[::-1]
+
+    def reachable(self, v: int) -> list[int]:
+        """Vertices reachable from ``v`` by one or more edges, in slot order."""
+        seen: set[int] = set()
+        stack = self.children(v)
+        while stack:
+            w = stack.pop()
+            if w not in seen:
+                seen.add(w)
+                stack.extend(self.children(w))
+        return [w for w in self.vertices if w in seen]
+
+    def distances(self, v: int) -> dict[int, int]:
+        """Shortest number of edges from ``v`` to each vertex it reaches (BFS)."""
+        dist = {v: 0}
+        frontier = [v]
+        while frontier:
+            nxt = []
+            for u in frontier:
+                for w in self.children(u):
+                    if w not in dist:
+                        dist[w] = dist[u] + 1
+                        nxt.append(w)
+            frontier = nxt
+        return dist
+
+    def sinks(self) -> list[int]:
+        return [v for v in self.vertices if not self.children(v)]
+
+
+def random_dag(
+    rng: np.random.Generator,
+    n_vertices: int,
+    edge_probability: float,
+    *,
+    max_id: int = 20,
+    path_length: int | None = None,
+) -> Dag:
+    """A random DAG: distinct ids from 1..max_id in a random slot order, and each forward
+    pair of a hidden random topological order joined with ``edge_probability``. With
+    ``path_length``, a path of that many edges is laid through the order first, so the
+    longest path is at least that long.
+
+    Isolated vertices are allowed here; families reject the draws they cannot use.
+    """
+    ids = rng.choice(np.arange(1, max_id + 1), size=n_vertices, replace=False).tolist()
+    topo = rng.permutation(ids).tolist()
+    on_path: set[tuple[int, int]] = set()
+    if path_length is not None:
+        stops = sorted(rng.choice(n_vertices, size=path_length + 1, replace=False).tolist())
+        on_path = {(a, b) for a, b in zip(stops, stops[1:])}
+    edges = [
+        (topo[a], topo[b])
+        for a in range(n_vertices)
+        for b in range(a + 1, n_vertices)
+        if (a, b) in on_path or rng.random() < edge_probability
+    ]
+    order = rng.permutation(len(edges))
+    return Dag(tuple(int(v) for v in ids), tuple((int(edges[k][0]), int(edges[k][1])) for k in order))
+
+
+def is_connected(dag: Dag) -> bool:
+    """Whether the graph is weakly connected (one piece when edge directions are ignored)."""
+    seen = {dag.vertices[0]}
+    stack = [dag.vertices[0]]
+    while stack:
+        v = stack.pop()
+        for w in dag.children(v) + dag.parents(v):
+            if w not in seen:
+                seen.add(w)
+                stack.append(w)
+    return len(seen) == len(dag.vertices)
+
+
+def merge_rounds(dag: Dag) -> list[dict[int, list[int]]]:
+    """Reachable sets per round of path-merging, until they cover every path.
+
+    S_0(v) = {v} ∪ children(v); S_{r+1}(v) = ∪ over w in S_r(v) of S_r(w). Round r covers
+    paths of up to 2^r edges, so ceil(log2 L) merge rounds follow S_0.
+    """
+    current = {v: sorted({v, *dag.children(v)}) for v in dag.vertices}
+    rounds = [current]
+    for _ in range(rounds_needed(dag.longest_path)):
+        current = {v: sorted(set().union(*(current[w] for w in current[v]))) for v in dag.vertices}
+        rounds.append(current)
+    return rounds
+
+
+def rounds_needed(longest_path: int) -> int:
+    """Merge rounds after S_0 that cover a path of ``longest_path`` edges: ceil(log2 L)."""
+    return math.ceil(math.log2(longest_path)) if longest_path > 1 else 0

@@ -1,0 +1,71 @@
+"""The problem model: what a family computes, kept apart from how it is shown.
+
+``inputs`` (the drawn parameters) and ``truth`` (the computed answers) are plain JSON
+values. The prompt, answer and worked steps are structured content (see
+``quizgen.content``) built from the same variables as the truth. Distractors are wrong
+answers, each produced by a named mistake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from quizgen.content import Block, Inline, Step
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A mistake students make, with the explanation shown next to its distractor."""
+
+    name: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Distractor:
+    """A wrong option for multiple choice, and the mistake that leads to it."""
+
+    choice: tuple[Inline, ...]
+    mistake: Mistake
+
+
+@dataclass(frozen=True)
+class Solution:
+    """What a family's ``solve`` returns for one set of inputs.
+
+    Figures are ``Figure`` blocks inside the prompt or the steps, where they belong.
+    """
+
+    truth: dict[str, Any]
+    prompt: tuple[Block, ...]
+    answer: tuple[Block, ...]
+    steps: tuple[Step, ...]
+    question: tuple[Inline, ...]
+    choice: tuple[Inline, ...]
+    distractors: tuple[Distractor, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One generated exercise: identity, inputs, truth and content together.
+
+    ``question`` is the single thing asked for multiple choice; ``choice`` is the right
+    option for it, in the same form as each distractor's ``choice``.
+    """
+
+    family: str
+    version: int
+    seed: int | str
+    difficulty: str
+    tags: tuple[str, ...]
+    inputs: dict[str, Any]
+    solution: Solution = field(repr=False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.family}/{self.version}/{self.seed}"
+
+    @property
+    def truth(self) -> dict[str, Any]:
+        return self.solution.truth
