@@ -1,0 +1,54 @@
+"""The checkpoints of FAMILIES.md, reproduced from the library."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from quizgen.attention import softmax
+from quizgen.families import FAMILIES
+from quizgen.family import make_case
+
+
+def test_softmax_checkpoints():
+    assert softmax(np.array([0, 0, 1])) == pytest.approx([0.212, 0.212, 0.576], abs=5e-4)
+    assert softmax(np.array([0, 0, 8])) == pytest.approx([0.000335, 0.000335, 0.99933], rel=1e-3)
+
+
+def test_softmax_cases_of_seed_000():
+    raw = make_case(FAMILIES["qk.softmax"], "seed000-raw")
+    sharp = make_case(FAMILIES["qk.softmax"], "seed000-sharp")
+    assert raw.truth["weights"] == pytest.approx([0.212, 0.212, 0.576], abs=5e-4)
+    assert sharp.truth["weights"] == pytest.approx([0.000335, 0.000335, 0.99933], rel=1e-3)
+    assert raw.truth["attended"] == sharp.truth["attended"] == 2
+
+
+def test_sharp_attention_of_seed_001():
+    targets = {0: 1, 1: 2, 2: 1, 3: 2}
+    k = 8 * np.eye(4)
+    q = np.zeros((4, 4))
+    for i, t in targets.items():
+        q[i, t] = 1
+    a = softmax(q @ k.T / math.sqrt(4))
+    for i, t in targets.items():
+        assert round(a[i, t] * 100, 1) == 94.8
+        assert all(round(a[i, o] * 100, 1) == 1.7 for o in range(4) if o != t)
+
+
+def test_seed_000_embeddings_and_scores():
+    emb = make_case(FAMILIES["graph.embeddings"], "seed000")
+    assert emb.truth["embeddings"] == [[1, 0, 0, 0, 1, 0], [0, 1, 0, 0, 0, 1], [0, 0, 1, 0, 0, 0]]
+    scores = make_case(FAMILIES["qk.scores"], "seed000")
+    assert scores.truth["scores"] == [[0, 1, 0], [0, 0, 1], [0, 0, 0]]
+    assert scores.truth["attends_to"] == {"2": [3], "3": [6], "6": []}
+    # the case's inputs are what the library itself builds for this graph
+    assert scores.inputs["embeddings"] == emb.truth["embeddings"]
+
+
+def test_seed_000_perturbation_drops_from_one_to_zero():
+    p = make_case(FAMILIES["perturb.source_target"], "seed000")
+    assert p.inputs["slots"] + [p.inputs["fresh_id"]] == [2, 3, 6, 9]
+    assert (p.truth["baseline"], p.truth["source_perturbed"], p.truth["target_perturbed"]) == (1, 0, 0)
+    assert p.truth["source_dependency"] and p.truth["target_dependency"]
