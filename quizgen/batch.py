@@ -52,7 +52,7 @@ def export_record(problem: Problem) -> dict[str, Any]:
         "seed": problem.seed,
         "tags": list(problem.tags),
         "difficulty": problem.difficulty,
-        "prompt": text.blocks(s.prompt),
+        "prompt": text.blocks(s.prompt + s.task),
         "answer": text.blocks(s.answer),
         "steps": [text.step(st) for st in s.steps],
         "inputs": problem.inputs,

@@ -13,12 +13,15 @@ from typing import Any
 import click
 
 from quizgen import __version__
+from quizgen.apkg import build_timestamp, write_deck
 from quizgen.batch import MAX_COUNT, check_request, export_json, generate
+from quizgen.decks import deck_files, load_deck
 from quizgen.errors import QuizgenError
 from quizgen.families import FAMILIES
 from quizgen.family import make_case, make_problem
 from quizgen.output import atomic_write
 from quizgen.render import text
+from quizgen.resources import shipped
 
 USER_ERROR = 2
 
@@ -50,6 +53,7 @@ def cli() -> None:
       quizgen list
       quizgen show qk.scores --seed 7
       quizgen export --count 1000 --format json -o problems.json
+      quizgen build
     """
 
 
@@ -103,7 +107,7 @@ def show(family: str, seed: int, difficulty: str, case: str | None) -> None:
     out = [
         click.style(f"{problem.id}  ({problem.difficulty})", bold=True),
         "",
-        text.blocks(s.prompt),
+        text.blocks(s.prompt + s.task),
         "",
         click.style("Answer", bold=True),
         text.blocks(s.answer),
@@ -143,6 +147,46 @@ def export(families: tuple[str, ...], count: int, seed: int, difficulty: str | N
     else:
         atomic_write(output, data)
         click.echo(f"wrote {count * len(chosen)} problems to {output}", err=True)
+
+
+def _deck_paths(paths: tuple[Path, ...]) -> tuple[list[Path], str]:
+    """The deck files to build: those given, else ./decks, else the decks quizgen ships."""
+    if paths:
+        return list(paths), "the given files"
+    folder = Path("decks") if Path("decks").is_dir() else shipped("decks")
+    return deck_files(folder), str(folder)
+
+
+@cli.command()
+@click.argument("deck_files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="Folder for the .apkg files, their manifests and sheets.")
+@click.option("--timestamp", type=float, default=None,
+              help="Note modification time (Unix seconds); default SOURCE_DATE_EPOCH, else now.")
+def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None) -> None:
+    """Build Anki decks (.apkg) from deck files; with no file, every deck in decks/.
+
+    A rebuild reports how many notes are new, changed, unchanged or retired since the
+    last build into the same folder. Import the .apkg again in Anki: notes update in
+    place and keep their review history.
+
+    \b
+    Examples:
+      quizgen build
+      quizgen build decks/graphs.toml -o ~/anki-decks
+      SOURCE_DATE_EPOCH=1767225600 quizgen build
+    """
+    paths, source = _deck_paths(deck_files)
+    definitions = [load_deck(p) for p in paths]  # all files checked before anything is written
+    stamp = build_timestamp(timestamp)
+    click.echo(f"building {len(definitions)} deck(s) from {source} into {out_dir}/", err=True)
+    for definition in definitions:
+        if sys.stderr.isatty():
+            with click.progressbar(length=definition.size, label=definition.stem, file=sys.stderr) as bar:
+                report = write_deck(definition, out_dir, stamp, bar.update)
+        else:
+            report = write_deck(definition, out_dir, stamp)
+        click.echo(report.summary())
 
 
 def main() -> None:

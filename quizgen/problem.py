@@ -34,11 +34,15 @@ class Distractor:
 class Solution:
     """What a family's ``solve`` returns for one set of inputs.
 
-    Figures are ``Figure`` blocks inside the prompt or the steps, where they belong.
+    ``prompt`` sets the problem up (graph, matrices, conventions); ``task`` asks for the
+    whole worked exercise (a sheet prints both), while ``question`` asks the one thing a
+    flashcard or a multiple-choice item asks. Figures are ``Figure`` blocks inside the
+    prompt or the steps, where they belong.
     """
 
     truth: dict[str, Any]
     prompt: tuple[Block, ...]
+    task: tuple[Block, ...]
     answer: tuple[Block, ...]
     steps: tuple[Step, ...]
     question: tuple[Inline, ...]

@@ -74,7 +74,6 @@ class GraphEmbeddings(Family):
         prompt.append(para("Each vertex token's embedding is " + " ⊕ ".join(BLOCK_TEXT[b] for b in blocks) + "."))
         if positions is not None:
             prompt.append(para("Token positions: " + ", ".join(f"vertex {v} at {p}" for v, p in positions.items()) + "."))
-        prompt.append(para("Write the embedding of every vertex, one row per vertex in slot order."))
 
         focus = max(dag.vertices, key=lambda v: (len(dag.children(v)), -dag.slot(v)))
         k = dag.slot(focus)
@@ -105,4 +104,5 @@ class GraphEmbeddings(Family):
                               para(", ".join(f"{v} → position {p}" for v, p in positions.items()) + ".")))
         steps.append(step("Concatenate the blocks.", embedding_rows(dag, emb, blocks, widths)))
         answer = (Display(seq(sym("E"), "=", mat(emb))), para(f"Rows in slot order {list(dag.vertices)}."))
-        return Solution(truth, tuple(prompt), answer, tuple(steps), question, row_of(emb), distractors)
+        task = (para("Write the embedding of every vertex, one row per vertex in slot order."),)
+        return Solution(truth, tuple(prompt), task, answer, tuple(steps), question, row_of(emb), distractors)

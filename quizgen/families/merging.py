@@ -68,6 +68,8 @@ class MergeReachable(Family):
             para("Path-merging keeps a reachable set per vertex. Round 0: ", sym("S", "0"), "(v) = {v} ∪ children(v). "
                  "Each round every vertex merges the sets of the vertices it already reaches: ",
                  sym("S", "r+1"), "(v) = ∪ over w ∈ ", sym("S", "r"), "(v) of ", sym("S", "r"), "(w)."),
+        )
+        task = (
             para("(a) Write the sets of every round until each set holds everything reachable. "
                  "(b) How many merge rounds after round 0 are needed? "
                  "(c) How many would frontier-only BFS (one edge per round) need after round 0?"),
@@ -102,7 +104,7 @@ class MergeReachable(Family):
                  f"frontier-only BFS needs L − 1 = {length - 1}."),
             table(["vertex", "reachable (final set)"], [[str(v), braces(s)] for v, s in rounds[-1].items()]),
         )
-        return Solution(truth, prompt, answer, tuple(steps),
+        return Solution(truth, prompt, task, answer, tuple(steps),
                         ("How many merge rounds after round 0 are needed?",), count(needed), distractors)
 
 
@@ -164,6 +166,8 @@ class MergePosition(Family):
                  " = ", sym("e", "i"), "; W_Q shifts it, so the query of the token at position p is ",
                  sym("Q", "p"), " = ", sym("e", f"p{offset:+d}"), ". Scores are ", sym("Q", "p"), " · ", sym("K", "i"),
                  " over all positions i."),
+        )
+        task = (
             para("For each query position " + ", ".join(map(str, queries)) + ": which position does the query point at, "
                  "and which token answers it?"),
         )
@@ -193,5 +197,5 @@ class MergePosition(Family):
         answer = (para("; ".join(
             f"{p} → " + ("nothing (points outside)" if t is None else f"position {t}, token {tokens[t]}")
             for p, t in pointed.items()) + "."),)
-        return Solution(truth, prompt, answer, steps,
+        return Solution(truth, prompt, task, answer, steps,
                         (f"Which position answers the query at position {first}?",), read(target(first)), distractors)

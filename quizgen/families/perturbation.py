@@ -112,6 +112,8 @@ class PerturbSourceTarget(Family):
             para(f"Consider the operation source {i} → target {j}, the cell (", sym("Q", j), ", ", sym("K", i), "). "
                  f"Source perturbation: give vertex {i} the fresh id {fresh}. Target perturbation: zero the "
                  f"feature 'frontier contains {zeroed}' in vertex {j}'s embedding."),
+        )
+        task = (
             para("Compute the baseline score and both perturbed scores (one side at a time; the other side is "
                  f"untouched). An operation depends on a side when the unscaled score drops by more than "
                  f"√d/10 = {threshold:.3f}."),
@@ -143,5 +145,5 @@ class PerturbSourceTarget(Family):
         )
         answer = (para(f"Baseline {format_number(baseline)}; source-perturbed {format_number(source_score)}; "
                        f"target-perturbed {format_number(target_score)}. ", *verdict(source_dep, target_dep), "."),)
-        return Solution(truth, prompt, answer, steps, ("Which perturbations reveal a dependency?",),
+        return Solution(truth, prompt, task, answer, steps, ("Which perturbations reveal a dependency?",),
                         verdict(source_dep, target_dep), distractors)

@@ -110,6 +110,8 @@ class QKScores(Family):
             para(CONVENTION_TEXT[convention]),
             Display(seq(sym("W", "Q"), "=", mat(w_q), ",", sym("W", "K"), "=", mat(w_k))),
             CONVENTION,
+        )
+        task = (
             para("Compute the score matrix S (no scaling) and, for each target, the source(s) "
                  "with its highest positive score."),
         )
@@ -136,7 +138,7 @@ class QKScores(Family):
                  para(*choice)),
         )
         answer = (Display(seq(sym("S"), "=", mat(s))), para(*choice))
-        return Solution(truth, prompt, answer, steps, question, choice, distractors)
+        return Solution(truth, prompt, task, answer, steps, question, choice, distractors)
 
 
 def _reach_scores(reach: Dag) -> np.ndarray:
@@ -195,6 +197,8 @@ class QKSoftmax(Family):
             para("A target token's raw scores over the sources 0.." + str(len(s) - 1) + " are ", mat(s), "."),
             para(f"The logits are the scores multiplied by the magnitude c = {c}", *scaling,
                  ". Softmax runs over the row (over the sources)."),
+        )
+        task = (
             para("Give the attention weights (3 decimals) and the source attended to, if one stands out."),
         )
         top = attended(w)
@@ -218,7 +222,7 @@ class QKSoftmax(Family):
             step("Read the result.", para(_reading(s, w, top))),
         )
         answer = (Display(seq(Word("softmax"), paren_vec(logits), "approx", mat(w))), para(_reading(s, w, top)))
-        return Solution(truth, prompt, answer, steps, ("What are the attention weights?",), choice, distractors)
+        return Solution(truth, prompt, task, answer, steps, ("What are the attention weights?",), choice, distractors)
 
 
 def paren_vec(values: np.ndarray) -> Delim:

@@ -90,6 +90,8 @@ class SearchTokens(Family):
             para(f"The context length is n = {n}. Token ids: V_max = (n − 5) // 3, PATH = V_max + 1, "
                  "EDGE = V_max + 2, PAD = V_max + 3, QUERY = V_max + 4. The input is left padding, then "
                  "EDGE u v for each edge in the order given, then QUERY start goal, then PATH start."),
+        )
+        task = (
             para("(a) Write the token sequence. (b) Which next vertices are useful (children of the start that "
                  "reach the goal)? (c) What is the lookahead (edges on the shortest path from start to goal)?"),
         )
@@ -119,5 +121,5 @@ class SearchTokens(Family):
             para("Tokens: " + " ".join(map(str, tokens))),
             para("Useful next vertices: ", braces(useful), f"; lookahead {lookahead}."),
         )
-        return Solution(truth, prompt, answer, steps, (f"Which next vertices from {start} are useful?",),
+        return Solution(truth, prompt, task, answer, steps, (f"Which next vertices from {start} are useful?",),
                         (braces(useful),), distractors)

@@ -1,0 +1,72 @@
+"""LaTeX for MathJax: each formula on one line, so it can sit inside an HTML field."""
+
+from __future__ import annotations
+
+from quizgen.content import (
+    DELIMITERS, Delim, Frac, Mat, Math, Num, Op, Seq, Sqrt, Sym, Word, format_number,
+)
+
+_OPS = {
+    "=": "=", "+": "+", "-": "-", "cdot": r"\cdot", "times": r"\times", "approx": r"\approx",
+    "to": r"\to", "cup": r"\cup", "in": r"\in", "oplus": r"\oplus", ",": r",\quad", ">": ">",
+    ">=": r"\geq", "<": "<", "<=": r"\leq", "neq": r"\neq", "mapsto": r"\mapsto",
+}
+_DELIMS = {
+    "paren": (r"\left(", r"\right)"), "brace": (r"\left\{", r"\right\}"), "bracket": (r"\left[", r"\right]"),
+    "ceil": (r"\left\lceil", r"\right\rceil"), "floor": (r"\left\lfloor", r"\right\rfloor"),
+    "norm": (r"\left\lVert", r"\right\rVert"), "abs": (r"\left|", r"\right|"),
+}
+_GREEK = {"alpha", "beta", "lambda", "tau", "theta", "Sigma"}
+_TEXT_ESCAPES = {"\\": r"\backslash ", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}", "#": r"\#",
+                 "$": r"\$", "%": r"\%", "&": r"\&", "~": r"\~{}"}
+assert set(_DELIMS) == set(DELIMITERS)
+
+
+def _text(s: str) -> str:
+    return "".join(_TEXT_ESCAPES.get(c, c) for c in s)
+
+
+def _script(s: str) -> str:
+    """A sub- or superscript: identifiers upright-free, digits and signs as they are."""
+    return "".join(_TEXT_ESCAPES.get(c, c) for c in s)
+
+
+def latex(node: Math) -> str:
+    """The LaTeX source of a formula (no surrounding delimiters)."""
+    match node:
+        case Sym():
+            base = f"\\{node.name}" if node.name in _GREEK else (
+                node.name if len(node.name) == 1 else rf"\mathrm{{{_text(node.name)}}}")
+            if node.accent == "tilde":
+                base = rf"\tilde{{{base}}}"
+            if node.sub is not None:
+                base += f"_{{{_script(node.sub)}}}"
+            if node.sup is not None:
+                base += "^{\\top}" if node.sup == "T" else f"^{{{_script(node.sup)}}}"
+            return base
+        case Num():
+            return format_number(node.value, node.digits)
+        case Word():
+            return rf"\text{{{_text(node.text)}}}"
+        case Op():
+            return f" {_OPS[node.name]} "
+        case Seq():
+            return "".join(latex(i) for i in node.items)
+        case Frac():
+            return rf"\frac{{{latex(node.num)}}}{{{latex(node.den)}}}"
+        case Sqrt():
+            return rf"\sqrt{{{latex(node.body)}}}"
+        case Delim():
+            left, right = _DELIMS[node.kind]
+            return f"{left}{latex(node.body)}{right}"
+        case Mat():
+            rows = r" \\ ".join(" & ".join(latex(e) for e in row) for row in node.rows)
+            return rf"\begin{{bmatrix}} {rows} \end{{bmatrix}}"
+    raise TypeError(f"not math: {node!r}")
+
+
+def cloze_safe(source: str) -> str:
+    """Separate adjacent closing braces, which Anki would read as the end of a cloze."""
+    while "}}" in source:
+        source = source.replace("}}", "} }")
+    return source

@@ -1,0 +1,37 @@
+"""Where the shipped templates and deck definitions are, installed or in a checkout.
+
+A wheel carries the top-level ``templates/`` and ``decks/`` folders inside the package as
+``quizgen/_shipped/``; a source checkout (or an editable install) reads them from the
+repository root.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def shipped(folder: str) -> Path:
+    """The shipped folder ``templates`` or ``decks``."""
+    for candidate in (_PACKAGE / "_shipped" / folder, _PACKAGE.parent / folder):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"quizgen is installed without its {folder}/ folder")
+
+
+@cache
+def jinja_env() -> jinja2.Environment:
+    """Templates with autoescape and StrictUndefined: a missing value fails loudly and no
+    label can inject markup."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(shipped("templates")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )

@@ -1,0 +1,165 @@
+"""Decks built by ``quizgen build`` imported into a real Anki collection, rendered card by
+card, then rebuilt and re-imported as updates that keep review history."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from anki_helpers import TEMPLATE_ERRORS, fresh_collection, import_apkg, visible_text
+from quizgen import apkg
+from quizgen.cli import cli
+from quizgen.decks import deck_files, load_deck
+from quizgen.facts import FACTS, Cloze
+from quizgen.resources import shipped
+
+T1 = 1_800_000_000
+T2 = T1 + 86_400
+
+
+def build(args: list[str]) -> None:
+    result = CliRunner().invoke(cli, ["build", *args])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    build(["-o", str(out), "--timestamp", str(T1)])
+    return out
+
+
+def expected_cards(definition) -> int:
+    facts = [f for f in FACTS if f.topic in definition.facts]
+    gaps = sum(len({p.index for p in f.pieces if isinstance(p, Cloze)}) for f in facts)
+    return definition.size + gaps
+
+
+@pytest.mark.parametrize("deck_file", deck_files(shipped("decks")), ids=lambda p: p.stem)
+def test_every_shipped_deck_imports_and_renders(built, deck_file, tmp_path):
+    definition = load_deck(deck_file)
+    package = built / f"{definition.stem}.apkg"
+    manifest = json.loads((built / f"{definition.stem}.manifest.json").read_text())
+    col = fresh_collection(tmp_path / "anki")
+    try:
+        log = import_apkg(col, package)
+        n_notes = len(manifest["notes"])
+        assert len(log.new) == n_notes and not log.duplicate and not log.conflicting
+        assert col.note_count() == n_notes
+        assert col.card_count() == expected_cards(definition)
+
+        names = {d.name for d in col.decks.all_names_and_ids()}
+        wanted = {definition.name} | {f"{definition.name}::{s.subdeck}" for s in definition.sections if s.subdeck}
+        assert wanted <= names
+        tags = set(col.tags.all())
+        assert {f"quizgen::family::{s.family}" for s in definition.sections} <= tags
+        assert any(t.startswith("quizgen::difficulty::") for t in tags)
+
+        media = set(Path(col.media.dir()).iterdir())
+        media_names = {p.name for p in media}
+        for cid in col.find_cards(""):
+            card = col.get_card(cid)
+            out = card.render_output()
+            for html in (out.question_text, out.answer_text):
+                assert not any(marker in html for marker in TEMPLATE_ERRORS), html[:300]
+                assert html.count(r"\(") == html.count(r"\)") and html.count(r"\[") == html.count(r"\]")
+                for src in re.findall(r'<img src="([^"]+)"', html):
+                    assert src in media_names, src
+            assert visible_text(out.question_text), f"blank front: {card.note().guid}"
+            assert "night_mode" in out.css and "nightMode" in out.css and "max-width: 100%" in out.css
+        assert not col.get_empty_cards().notes
+    finally:
+        col.close()
+
+
+def write_deck_file(path: Path, count: int, with_perturb: bool = True) -> Path:
+    text = f"""
+name = "Test deck"
+id = 1234567890123
+seed = 7
+facts = ["merging"]
+
+[[section]]
+family = "qk.scores"
+count = {count}
+subdeck = "Scores"
+
+[[section]]
+family = "qk.softmax"
+count = 3
+kind = "choice"
+"""
+    if with_perturb:
+        text += '\n[[section]]\nfamily = "perturb.source_target"\ncount = 2\n'
+    path.write_text(text)
+    return path
+
+
+def test_rebuild_updates_notes_and_keeps_scheduling(tmp_path, monkeypatch):
+    deck = write_deck_file(tmp_path / "test.toml", count=4)
+    out = tmp_path / "out"
+    first = apkg.write_deck(load_deck(deck), out, T1)
+    assert (first.new, first.changed, first.unchanged, first.retired) == (10, 0, 0, 0)
+
+    col = fresh_collection(tmp_path / "anki")
+    try:
+        assert len(import_apkg(col, out / "test.apkg").new) == 10
+        cid = col.find_cards('"deck:Test deck::Scores"')[0]
+        col.sched.set_due_date([cid], "9!")
+        before = col.get_card(cid)
+        nid = before.nid
+        scheduled = (before.type, before.queue, before.due, before.ivl)
+        assert before.ivl == 9
+
+        # change every problem note's content, then rebuild with a later timestamp
+        original = apkg._source
+        monkeypatch.setattr(apkg, "_source", lambda p: original(p) + " (revised)")
+        second = apkg.write_deck(load_deck(deck), out, T2)
+        assert (second.new, second.changed, second.unchanged, second.retired) == (0, 9, 1, 0)
+
+        log = import_apkg(col, out / "test.apkg")
+        assert len(log.updated) >= 9 and not log.new and not log.duplicate
+        assert col.note_count() == 10
+        after = col.get_card(cid)
+        assert after.nid == nid
+        assert (after.type, after.queue, after.due, after.ivl) == scheduled
+        assert "(revised)" in col.get_note(nid)["Source"]
+    finally:
+        col.close()
+
+
+def test_growing_and_shrinking_a_deck(tmp_path):
+    out = tmp_path / "out"
+    apkg.write_deck(load_deck(write_deck_file(tmp_path / "test.toml", count=4)), out, T1)
+    grown = apkg.write_deck(load_deck(write_deck_file(tmp_path / "test.toml", count=6)), out, T2)
+    # seeds are prefix-stable: the first four problems keep their notes
+    assert (grown.new, grown.changed, grown.unchanged, grown.retired) == (2, 0, 10, 0)
+    shrunk = apkg.write_deck(load_deck(write_deck_file(tmp_path / "test.toml", count=6, with_perturb=False)), out, T2)
+    assert shrunk.retired == 2
+    assert "cannot delete" in shrunk.summary()
+
+
+def test_reordering_sections_keeps_identity(tmp_path):
+    deck = write_deck_file(tmp_path / "test.toml", count=3)
+    before = {n.guid for n in apkg.deck_notes(load_deck(deck), apkg.HtmlWriter())}
+    text = deck.read_text()
+    head, *sections = text.split("[[section]]")
+    deck.write_text(head + "[[section]]" + "[[section]]".join(reversed(sections)))
+    after = {n.guid for n in apkg.deck_notes(load_deck(deck), apkg.HtmlWriter())}
+    assert before == after
+
+
+def test_guid_comes_from_identity_not_text():
+    assert apkg.note_guid("basic", "qk.scores", 1, 42) == apkg.note_guid("basic", "qk.scores", 1, 42)
+    assert apkg.note_guid("basic", "qk.scores", 1, 42) != apkg.note_guid("basic", "qk.scores", 2, 42)
+    assert apkg.note_guid("basic", "qk.scores", 1, 42) != apkg.note_guid("choice", "qk.scores", 1, 42)
+
+
+def test_timestamp_from_source_date_epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    assert apkg.build_timestamp(None) == 1767225600
+    assert apkg.build_timestamp(5.0) == 5.0
