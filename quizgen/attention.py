@@ -82,3 +82,35 @@ def attended(weights_row: np.ndarray, tol: float = 1e-9) -> int | None:
     """Index of the single largest weight, or None when two or more tie for the top."""
     top = np.flatnonzero(weights_row >= weights_row.max() - tol)
     return int(top[0]) if len(top) == 1 else None
+
+
+def attention_forward(x: np.ndarray, w_q: np.ndarray, w_k: np.ndarray, w_v: np.ndarray,
+                      scale: float) -> dict[str, np.ndarray]:
+    """One head, row convention: Q = X·W_Q, ..., scores = scale·Q·Kᵀ, A = softmax by row, Z = A·V."""
+    q, k, v = x @ w_q, x @ w_k, x @ w_v
+    s = scale * scores(q, k)
+    a = softmax(s)
+    return {"Q": q, "K": k, "V": v, "scores": s, "A": a, "Z": a @ v}
+
+
+def frobenius(m: np.ndarray) -> float:
+    return float(np.sqrt((np.asarray(m, dtype=float) ** 2).sum()))
+
+
+def composition_score(left: np.ndarray, right: np.ndarray) -> float:
+    """‖L·R‖_F / (‖L‖_F·‖R‖_F): how much of what R writes, L reads (0 to 1)."""
+    return frobenius(left @ right) / (frobenius(left) * frobenius(right))
+
+
+def selector(reads: list[int], width: int) -> np.ndarray:
+    """W_V that copies residual dims ``reads`` into value dims 0..k-1 (k × width)."""
+    out = np.zeros((len(reads), width))
+    for k, dim in enumerate(reads):
+        out[k, dim] = 1.0
+    return out
+
+
+def unit_terms(matrix: np.ndarray) -> list[tuple[int, int, float]]:
+    """The non-zero entries (row, col, value) of a matrix, read as a sum of e_row·e_colᵀ terms."""
+    rows, cols = np.nonzero(np.abs(matrix) > 1e-12)
+    return [(int(r), int(c), float(matrix[r, c])) for r, c in zip(rows, cols)]

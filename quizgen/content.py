@@ -188,6 +188,11 @@ def paren(*parts: "Math | str | int | float") -> Delim:
     return Delim(seq(*parts), "paren")
 
 
+def call(name: str, *args: "Math | str | int | float") -> Seq:
+    """A named function applied to its arguments: ``softmax(z)``."""
+    return Seq((Word(name), Delim(seq(*args), "paren")))
+
+
 def braces(items: Iterable[object]) -> Delim:
     """A set ``{a, b, c}`` of vertex ids or numbers (empty set shown as ``{}``)."""
     pieces: list[Math | str] = []
@@ -221,6 +226,8 @@ def format_number(value: float, digits: int = 3) -> str:
     """The one rounding rule: integers exactly, others to ``digits`` decimals without
     trailing zeros; a tiny non-zero value keeps three significant digits so that it does
     not read as 0; ``-0`` is shown as ``0``."""
+    if abs(value) < 1e-12:
+        return "0"  # floating-point noise such as cos(90°) = 6e-17
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
     if abs(value) < 10.0**-digits:

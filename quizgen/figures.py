@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from html import escape
+from typing import Sequence
 
 from quizgen.graphs import Dag
 
@@ -101,3 +102,58 @@ def _towards(p: tuple[float, float], q: tuple[float, float], distance: float) ->
     dx, dy = q[0] - p[0], q[1] - p[1]
     length = math.hypot(dx, dy) or 1.0
     return p[0] + dx / length * distance, p[1] + dy / length * distance
+
+
+CELL = 44
+LABEL_W = 56
+
+
+def heatmap_svg(matrix: Sequence[Sequence[float]], row_labels: Sequence[str], col_labels: Sequence[str],
+                title: str, corner: str = "target \\ source") -> str:
+    """An attention pattern as a grid of shaded cells with the weights printed in them.
+
+    Rows are targets, columns sources. Shade runs from white (0) to deep blue (the
+    largest weight); the printed value switches to white on dark cells.
+    """
+    rows, cols = len(row_labels), len(col_labels)
+    top = 40
+    width = LABEL_W + cols * CELL + MARGIN
+    height = top + rows * CELL + MARGIN
+    peak = max(max(abs(v) for v in row) for row in matrix) or 1.0
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+        f"<title>{escape(title)}</title>",
+        f'<rect width="{width}" height="{height}" fill="#ffffff" rx="6"/>',
+        f'<text x="4" y="14" fill="#555b66" font-size="10">{escape(corner)}</text>',
+    ]
+    for c, label in enumerate(col_labels):
+        parts.append(f'<text x="{LABEL_W + c * CELL + CELL / 2:.0f}" y="{top - 8}" text-anchor="middle" '
+                     f'fill="{LABEL}">{escape(str(label))}</text>')
+    for r, label in enumerate(row_labels):
+        y = top + r * CELL
+        parts.append(f'<text x="{LABEL_W - 8}" y="{y + CELL / 2 + 4:.0f}" text-anchor="end" '
+                     f'fill="{LABEL}">{escape(str(label))}</text>')
+        for c in range(cols):
+            value = float(matrix[r][c])
+            share = abs(value) / peak
+            shade = _blend(share)
+            ink = "#ffffff" if share > 0.55 else LABEL
+            x = LABEL_W + c * CELL
+            parts.append(f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" fill="{shade}" '
+                         f'stroke="#c3c9d4" stroke-width="1"/>')
+            parts.append(f'<text x="{x + CELL / 2:.0f}" y="{y + CELL / 2 + 4:.0f}" text-anchor="middle" '
+                         f'fill="{ink}">{_cell_text(value)}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _blend(share: float) -> str:
+    """White to #1c4fa8 in proportion to ``share``."""
+    low, high = (255, 255, 255), (28, 79, 168)
+    return "#" + "".join(f"{round(a + (b - a) * share):02x}" for a, b in zip(low, high))
+
+
+def _cell_text(value: float) -> str:
+    text = f"{value:.2f}"
+    return text[1:] if text.startswith("0.") else text.replace("-0.", "-.")

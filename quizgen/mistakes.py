@@ -78,3 +78,53 @@ ALL_CHILDREN_USEFUL = Mistake(
 )
 GOAL_PARENTS = Mistake("goal-parents", "answers with the vertices that have an edge into the goal")
 ALL_REACHABLE = Mistake("all-reachable", "answers with every vertex reachable from the start")
+# attention mechanics
+OUTPUT_MODEL_WIDTH = Mistake("output-model-width", "gives one head's output the model width d_model instead of d_k")
+Z_AS_PATTERN = Mistake("z-as-pattern", "confuses the output Z with the n × n pattern A")
+TRANSPOSED_SHAPE = Mistake("transposed-shape", "writes the shape transposed (columns × rows)")
+ONE_HEAD_ONLY = Mistake("one-head-only", "counts a single head instead of all h heads")
+FULL_WIDTH_HEADS = Mistake("full-width-heads", "gives every head the full width d_model instead of d_model / h")
+ONE_MATRIX_ONLY = Mistake("one-matrix-only", "counts only one of W_Q, W_K, W_V")
+SCORES_AS_QUERIES = Mistake("scores-as-queries", "counts the entries of Q (n × d_k) instead of the n × n scores")
+LINEAR_IN_N = Mistake("linear-in-n", "thinks the score matrix grows linearly with the sequence length")
+SOFTMAX_DOWN_COLUMNS = Mistake("softmax-down-columns", "normalises each column (over targets) instead of each row")
+LEAK_OVER_N = Mistake("leak-over-n", "shares the leak over n tokens instead of the n − 1 others")
+# circuits
+QK_WRONG_PRODUCT = Mistake("qk-wrong-product", "multiplies W_Q·W_Kᵀ, the d_head × d_head product, instead of W_Qᵀ·W_K")
+QK_SIDES_SWAPPED = Mistake("qk-sides-swapped", "swaps the query and key sides, giving the transpose of QK")
+PATTERN_FROM_VALUES = Mistake("pattern-from-values", "pairs the queries with W_V, as if values decided the pattern")
+OV_NOT_TRANSPOSED = Mistake(
+    "ov-not-transposed", "keeps the column-convention OV in the row convention, where OV is transposed"
+)
+OV_WRONG_ORDER = Mistake("ov-wrong-order", "multiplies W_V and W_O in the wrong order (a d_head × d_head matrix)")
+QK_FOR_OV = Mistake("qk-for-ov", "confuses the OV circuit with the QK circuit")
+RANK_D_MODEL = Mistake("rank-d-model", "bounds the rank by d_model instead of d_head")
+RANK_BOUND_REACHED = Mistake("rank-bound-reached", "assumes the rank always reaches d_head, without checking")
+RANK_ADDS = Mistake("rank-adds", "adds the ranks of the factors instead of taking the smaller")
+NET_WRONG_ORDER = Mistake("net-wrong-order", "multiplies W_net1·W_net2, applying head 2 before head 1")
+SKIPS_FIRST_HEAD = Mistake(
+    "skips-first-head", "stops at the dim head 1 wrote instead of tracing it back to the dim head 1 read"
+)
+ONE_TOKEN_FOR_TWO = Mistake("one-token-for-two", "gives the one-token copy W_net2 + W_net1 instead of the product")
+INVERTED_RATIO = Mistake("inverted-ratio", "divides the other way round: ‖L‖·‖R‖ / ‖L·R‖")
+UNNORMALISED = Mistake("unnormalised", "reports ‖L·R‖_F without dividing by ‖L‖_F·‖R‖_F")
+WRONG_ORDER_PRODUCT = Mistake("wrong-order-product", "multiplies R·L: head 1 reading head 2, backwards in time")
+ROTATE_WRONG_WAY = Mistake("rotate-wrong-way", "rotates the query by +α instead of −α (towards the next token)")
+NO_ROTATION = Mistake("no-rotation", "leaves the query unrotated, so the head selects its own position")
+DOUBLE_ROTATION = Mistake("double-rotation", "rotates both the query and the key, turning twice")
+FORGOT_LAMBDA_SQUARED = Mistake("forgot-lambda-squared", "scales the score by λ instead of λ² (both q and k carry λ)")
+ATTENDS_TO_MATCH = Mistake(
+    "attends-to-match", "attends to the earlier copy of the current token itself, not to the token after it"
+)
+PREVIOUS_TOKEN_ONLY = Mistake("previous-token-only", "stops at the previous-token head: attends to position n − 1")
+PREVIOUS_NOT_NEXT = Mistake("previous-not-next", "copies the token before the earlier match instead of after it")
+# ablation
+DROPS_SELF_EDGES = Mistake("drops-self-edges", "leaves out a token attending to itself, which is an edge too")
+STRONGEST_ONLY = Mistake("strongest-only", "keeps only each row's strongest source, ignoring the threshold")
+THRESHOLD_SCORES = Mistake("threshold-scores", "thresholds the pre-softmax scores instead of the attention pattern")
+IGNORES_CORRUPTED_BASELINE = Mistake(
+    "ignores-corrupted-baseline", "divides patched by clean, ignoring the corrupted baseline"
+)
+RECOVERY_COMPLEMENT = Mistake("recovery-complement", "measures what is still missing, (clean − patched)/(clean − corrupted)")
+ANY_CHANGE_MATTERS = Mistake("any-change-matters", "calls any change in the logit important, ignoring the margin")
+MARGIN_BACKWARDS = Mistake("margin-backwards", "reads the margin rule backwards")

@@ -163,3 +163,14 @@ def test_timestamp_from_source_date_epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     assert apkg.build_timestamp(None) == 1767225600
     assert apkg.build_timestamp(5.0) == 5.0
+
+
+def test_shipped_decks_cover_the_whole_syllabus():
+    from quizgen.families import FAMILIES
+
+    definitions = [load_deck(p) for p in deck_files(shipped("decks"))]
+    everything = next(d for d in definitions if d.stem == "everything")
+    assert {s.family for s in everything.sections} == set(FAMILIES)
+    assert set(everything.facts) == {f.topic for f in FACTS}
+    topical = {s.family for d in definitions if d.stem != "everything" for s in d.sections}
+    assert topical == set(FAMILIES)

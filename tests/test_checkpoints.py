@@ -52,3 +52,17 @@ def test_seed_000_perturbation_drops_from_one_to_zero():
     assert p.inputs["slots"] + [p.inputs["fresh_id"]] == [2, 3, 6, 9]
     assert (p.truth["baseline"], p.truth["source_perturbed"], p.truth["target_perturbed"]) == (1, 0, 0)
     assert p.truth["source_dependency"] and p.truth["target_dependency"]
+
+
+def test_sharp_attention_family_case():
+    p = make_case(FAMILIES["attention.sharp"], "seed001")
+    assert round(p.truth["target_weight"] * 100, 1) == 94.8
+    assert round(p.truth["other_weight"] * 100, 1) == 1.7
+
+
+def test_virtual_head_of_seed_003_is_e15_e0():
+    p = make_case(FAMILIES["circuits.virtual_head"], "seed003")
+    two = np.array(p.truth["two_token"])
+    expected = np.zeros((16, 16))
+    expected[15, 0] = 1
+    assert (two == expected).all() and np.linalg.matrix_rank(two) == 1

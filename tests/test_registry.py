@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 import pytest
 
 from quizgen.content import Figure
@@ -15,8 +17,13 @@ SPINE = {"graph.embeddings", "qk.scores", "qk.softmax", "merge.reachable", "merg
          "perturb.source_target", "search.tokens"}
 
 
-def test_spine_families_are_registered():
-    assert SPINE <= set(FAMILIES)
+SYLLABUS = SPINE | {"attention.shapes", "attention.forward", "attention.sharp", "circuits.qk_ov",
+                    "circuits.virtual_head", "circuits.rotation", "circuits.induction", "circuits.composition",
+                    "ablation.threshold", "ablation.effect"}
+
+
+def test_every_family_of_the_syllabus_is_registered():
+    assert set(FAMILIES) == SYLLABUS
 
 
 @pytest.mark.parametrize("family_id", list(FAMILIES))
@@ -39,7 +46,7 @@ def test_family_is_complete(family_id):
             assert len(set(options)) == len(options), p.id
             assert all(d.mistake.name and d.mistake.explanation for d in s.distractors)
             assert s.steps and all(st.blocks for st in s.steps)
-            assert text.blocks(s.prompt) and text.blocks(s.answer)
+            assert text.blocks(s.prompt) and text.blocks(s.task) and text.blocks(s.answer)
     for name in family.cases:
         assert make_case(family, name).truth
 
@@ -64,3 +71,7 @@ def test_levels_change_the_work():
     assert None in stat("qk.softmax", "medium", lambda p: p.truth["attended"])  # a split row
     assert stat("qk.softmax", "hard", lambda p: any(p.inputs["scores"])) == {True, False}  # zero rows
     assert False in stat("perturb.source_target", "medium", lambda p: p.truth["target_dependency"])
+    assert stat("circuits.qk_ov", "medium", lambda p: p.inputs["convention"]) == {"row"}
+    assert max(stat("circuits.virtual_head", "hard", lambda p: int(np.linalg.matrix_rank(p.truth["two_token"])))) == 2
+    assert "scores" in make_problem(FAMILIES["ablation.threshold"], 1, "hard").inputs
+    assert stat("attention.sharp", "hard", lambda p: "min_strength" in p.truth) == {True}

@@ -1,9 +1,13 @@
-"""The registry of problem families, by public id."""
+"""The registry of problem families, by public id, in syllabus order."""
 
 from __future__ import annotations
 
 from quizgen.family import Family
+from quizgen.families.ablation import AblationEffect, AblationThreshold
+from quizgen.families.circuits import CircuitsQKOV, Composition, VirtualHead
 from quizgen.families.embeddings import GraphEmbeddings
+from quizgen.families.heads import Induction, Rotation
+from quizgen.families.mechanics import AttentionForward, AttentionShapes, AttentionSharp
 from quizgen.families.merging import MergePosition, MergeReachable
 from quizgen.families.perturbation import PerturbSourceTarget
 from quizgen.families.scores import QKScores, QKSoftmax
@@ -14,6 +18,9 @@ FAMILIES: dict[str, Family] = {
     for f in (
         GraphEmbeddings(), QKScores(), QKSoftmax(), MergeReachable(), MergePosition(),
         PerturbSourceTarget(), SearchTokens(),
+        AttentionShapes(), AttentionForward(), AttentionSharp(),
+        CircuitsQKOV(), VirtualHead(), Rotation(), Induction(), Composition(),
+        AblationThreshold(), AblationEffect(),
     )
 }
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from quizgen import mistakes
 from quizgen.attention import attended, block_selector, embeddings, project, scores, softmax
-from quizgen.content import Delim, Display, Frac, Sqrt, Word, mat, num, para, seq, step, sym, table
+from quizgen.content import Display, Frac, call, Sqrt, Word, mat, num, para, seq, step, sym, table
 from quizgen.family import Family
 from quizgen.families.common import (
     CONVENTION, dag_from, dag_inputs, describe_graph, draw_dag, embedding_rows, graph_figure,
@@ -217,16 +217,12 @@ class QKSoftmax(Family):
             step("Logits: multiply the scores by c" + ("" if d_k is None else " and by 1/√d_k") + ".",
                  Display(seq(sym("z"), "=", mat(logits)))),
             step("Exponentiate (after subtracting the largest logit, which changes nothing) and normalise.",
-                 Display(seq(Word("exp"), paren_vec(logits - logits.max()), "=", mat(exps), ",", Word("sum"), "=", num(exps.sum())))),
+                 Display(seq(call("exp", mat(logits - logits.max())), "=", mat(exps), ",", Word("sum"), "=", num(exps.sum())))),
             step("Weights: each exponential over the sum; they add up to 1.", Display(seq(sym("a"), "=", mat(w)))),
             step("Read the result.", para(_reading(s, w, top))),
         )
-        answer = (Display(seq(Word("softmax"), paren_vec(logits), "approx", mat(w))), para(_reading(s, w, top)))
+        answer = (Display(seq(call("softmax", mat(logits)), "approx", mat(w))), para(_reading(s, w, top)))
         return Solution(truth, prompt, task, answer, steps, ("What are the attention weights?",), choice, distractors)
-
-
-def paren_vec(values: np.ndarray) -> Delim:
-    return Delim(mat(values), "paren")
 
 
 def _reading(s: np.ndarray, w: np.ndarray, top: int | None) -> str:
