@@ -16,19 +16,18 @@ import hashlib
 import json
 import os
 import tempfile
-import time
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 import genanki
-import numpy as np
 
 from quizgen.decks import DeckDefinition, Section
 from quizgen.errors import QuizgenError
 from quizgen.output import atomic_write, atomic_write_with
 from quizgen.facts import FACTS, Cloze, Fact
+from quizgen.choices import lettered_options
 from quizgen.problem import Problem
 from quizgen.render.html import HtmlWriter
 from quizgen.resources import jinja_env, shipped
@@ -36,8 +35,6 @@ from quizgen.resources import jinja_env, shipped
 BASIC_MODEL_ID = 1_607_392_411
 CHOICE_MODEL_ID = 1_607_392_412
 CLOZE_MODEL_ID = 1_607_392_413
-MAX_OPTIONS = 4
-LETTERS = "ABCD"
 
 
 def _css() -> str:
@@ -122,15 +119,6 @@ def _source(problem: Problem) -> str:
     ).strip()
 
 
-def shuffled_options(problem: Problem) -> list[dict[str, object]]:
-    """The right option and up to three distractors, in an order fixed by the problem id."""
-    s = problem.solution
-    entries = [(s.choice, None)] + [(d.choice, d.mistake) for d in s.distractors[:MAX_OPTIONS - 1]]
-    digest = hashlib.sha256(problem.id.encode("utf-8")).digest()
-    order = np.random.default_rng(int.from_bytes(digest[:8], "little")).permutation(len(entries))
-    return [{"pieces": entries[k][0], "mistake": entries[k][1], "right": entries[k][1] is None} for k in order]
-
-
 def problem_note(problem: Problem, kind: str, deck_name: str, writer: HtmlWriter) -> NoteData:
     """A basic or multiple-choice note for one problem."""
     env = jinja_env()
@@ -143,13 +131,9 @@ def problem_note(problem: Problem, kind: str, deck_name: str, writer: HtmlWriter
             choice=writer.pieces(s.choice), answer=writer.blocks(s.answer), steps=steps)
         fields = (front, back, problem.id, _source(problem))
     else:
-        options = []
-        for letter, option in zip(LETTERS, shuffled_options(problem)):
-            mistake = option["mistake"]
-            options.append({
-                "letter": letter, "html": writer.pieces(option["pieces"]), "right": option["right"],
-                "mistake": mistake.name if mistake else "", "explanation": mistake.explanation if mistake else "",
-            })
+        options = [{"letter": o.letter, "html": writer.pieces(o.pieces), "right": o.right,
+                    "mistake": o.mistake.name if o.mistake else "",
+                    "explanation": o.mistake.explanation if o.mistake else ""} for o in lettered_options(problem)]
         right = next(o for o in options if o["right"])
         options_html = env.get_template("anki/choice_options.html").render(options=options)
         answer = env.get_template("anki/choice_answer.html").render(right=right, options=options, steps=steps)
@@ -265,20 +249,3 @@ def _read_manifest(path: Path) -> dict[str, str]:
         return {}
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise QuizgenError(f"{path}: unreadable manifest ({exc}); delete it to start afresh") from None
-
-
-def build_timestamp(option: float | None) -> float:
-    """The notes' modification time: the option, else SOURCE_DATE_EPOCH, else now."""
-    if option is not None:
-        return float(option)
-    env = os.environ.get("SOURCE_DATE_EPOCH")
-    if env is not None:
-        try:
-            return float(int(env))
-        except ValueError:
-            raise QuizgenError(f"SOURCE_DATE_EPOCH must be an integer, not {env!r}") from None
-    return time.time()
-
-
-def count_notes(definitions: Iterable[DeckDefinition]) -> int:
-    return sum(d.size for d in definitions)

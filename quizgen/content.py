@@ -46,7 +46,8 @@ class Word:
 
 @dataclass(frozen=True)
 class Op:
-    """A binary operator or relation, by name: see ``OPERATORS``."""
+    """A binary operator or relation, by name: see ``OPERATORS``. ``","`` separates two
+    formulas shown side by side (with a wide gap); ``"comma"`` separates list items."""
 
     name: str
 
@@ -88,7 +89,7 @@ Math = Union[Sym, Num, Word, Op, Seq, Frac, Sqrt, Delim, Mat]
 
 OPERATORS = {
     "=": "=", "+": "+", "-": "−", "cdot": "·", "times": "×", "approx": "≈",
-    "to": "→", "cup": "∪", "in": "∈", "oplus": "⊕", ",": ",", ">": ">", ">=": "≥",
+    "to": "→", "cup": "∪", "in": "∈", "oplus": "⊕", ",": ",", "comma": ",", ">": ">", ">=": "≥",
     "<": "<", "<=": "≤", "neq": "≠", "mapsto": "↦",
 }
 DELIMITERS = ("paren", "brace", "bracket", "ceil", "floor", "norm", "abs")
@@ -131,7 +132,24 @@ class Figure:
     alt: str
 
 
-Block = Union[Para, Display, Table, Figure]
+@dataclass(frozen=True)
+class Heatmap:
+    """An attention pattern to look at rather than read: rows are targets, columns sources.
+    Anki and screens show it as a shaded SVG grid, print as a shaded table."""
+
+    values: tuple[tuple[float, ...], ...]
+    row_labels: tuple[str, ...]
+    col_labels: tuple[str, ...]
+    title: str
+
+
+def heatmap(values: "np.ndarray", labels: Sequence[str], title: str) -> Heatmap:
+    """A square pattern with the same labels on both axes."""
+    rows = tuple(tuple(float(v) for v in row) for row in np.asarray(values, dtype=float))
+    return Heatmap(rows, tuple(labels), tuple(labels), title)
+
+
+Block = Union[Para, Display, Table, Figure, Heatmap]
 
 
 @dataclass(frozen=True)
@@ -198,7 +216,7 @@ def braces(items: Iterable[object]) -> Delim:
     pieces: list[Math | str] = []
     for k, item in enumerate(items):
         if k:
-            pieces.append(",")
+            pieces.append(Op("comma"))
         pieces.append(as_math(item) if not isinstance(item, str) else Word(item))
     return Delim(seq(*pieces), "brace")
 

@@ -143,7 +143,7 @@ def heatmap_svg(matrix: Sequence[Sequence[float]], row_labels: Sequence[str], co
             parts.append(f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" fill="{shade}" '
                          f'stroke="#c3c9d4" stroke-width="1"/>')
             parts.append(f'<text x="{x + CELL / 2:.0f}" y="{y + CELL / 2 + 4:.0f}" text-anchor="middle" '
-                         f'fill="{ink}">{_cell_text(value)}</text>')
+                         f'fill="{ink}">{cell_text(value)}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -154,6 +154,6 @@ def _blend(share: float) -> str:
     return "#" + "".join(f"{round(a + (b - a) * share):02x}" for a, b in zip(low, high))
 
 
-def _cell_text(value: float) -> str:
+def cell_text(value: float) -> str:
     text = f"{value:.2f}"
     return text[1:] if text.startswith("0.") else text.replace("-0.", "-.")

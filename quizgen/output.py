@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -42,3 +43,16 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def build_timestamp(option: float | None) -> float:
+    """The notes' modification time: the option, else SOURCE_DATE_EPOCH, else now."""
+    if option is not None:
+        return float(option)
+    env = os.environ.get("SOURCE_DATE_EPOCH")
+    if env is not None:
+        try:
+            return float(int(env))
+        except ValueError:
+            raise QuizgenError(f"SOURCE_DATE_EPOCH must be an integer, not {env!r}") from None
+    return time.time()

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import jinja2
 
+from quizgen.render import typst
+
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -25,13 +27,17 @@ def shipped(folder: str) -> Path:
 
 @cache
 def jinja_env() -> jinja2.Environment:
-    """Templates with autoescape and StrictUndefined: a missing value fails loudly and no
-    label can inject markup."""
-    return jinja2.Environment(
+    """Templates with StrictUndefined, so a missing value fails loudly. HTML templates
+    autoescape; Typst templates (``.typ``) receive rendered Typst and pass any raw text
+    through the ``typst_text``/``typst_string`` filters, which make string literals."""
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(shipped("templates")),
-        autoescape=True,
+        autoescape=jinja2.select_autoescape(["html"], default=False),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["typst_text"] = typst.text
+    env.filters["typst_string"] = typst.string
+    return env

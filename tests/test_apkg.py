@@ -161,8 +161,10 @@ def test_guid_comes_from_identity_not_text():
 
 def test_timestamp_from_source_date_epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    assert apkg.build_timestamp(None) == 1767225600
-    assert apkg.build_timestamp(5.0) == 5.0
+    from quizgen.output import build_timestamp
+
+    assert build_timestamp(None) == 1767225600
+    assert build_timestamp(5.0) == 5.0
 
 
 def test_shipped_decks_cover_the_whole_syllabus():

@@ -8,9 +8,8 @@ import numpy as np
 
 from quizgen import mistakes
 from quizgen.attention import softmax
-from quizgen.content import Figure, Frac, Word, format_percent, mat, para, seq, step
+from quizgen.content import Frac, heatmap, Word, format_percent, mat, para, seq, step
 from quizgen.family import Family, Redraw
-from quizgen.figures import heatmap_svg
 from quizgen.problem import Distractor, Solution
 
 THRESHOLD_LEVELS = {"easy": (4, (0.5,)), "medium": (5, (0.2, 0.3)), "hard": (6, (0.15, 0.2, 0.25))}
@@ -71,7 +70,7 @@ class AblationThreshold(Family):
             para(f"A head's attention pattern over {len(labels)} tokens (rows are targets/queries, columns are "
                  f"sources/keys, causal). An edge source → target belongs to the circuit when its weight is ≥ "
                  f"τ = {tau:g}."),
-            Figure(heatmap_svg(pattern.tolist(), rows, rows, "attention pattern"), "attention pattern heatmap"),
+            heatmap(pattern, rows, "attention pattern"),
             para("Pattern: ", mat(pattern, 2)),
         ]
         if "scores" in inputs:

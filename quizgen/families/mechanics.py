@@ -9,19 +9,16 @@ import numpy as np
 
 from quizgen import mistakes
 from quizgen.attention import attention_forward, softmax
-from quizgen.content import Display, Figure, Frac, Sqrt, Word, format_percent, mat, num, para, seq, step, sym, table
+from quizgen.content import Display, Frac, heatmap, Sqrt, Word, format_percent, mat, num, para, seq, step, sym, table
 from quizgen.family import Family, Redraw
-from quizgen.figures import heatmap_svg
 from quizgen.problem import Distractor, Solution
 
 ROW_CONVENTION = para(
-    "Row vectors (one token per row): Q = X·W_Q, K = X·W_K, V = X·W_V. Scores are Q·Kᵀ, softmax runs "
-    "over each row (over the sources), and Z = A·V."
+    "Row vectors (one token per row): ", seq(sym("Q"), "=", sym("X"), sym("W", "Q")), ", ",
+    seq(sym("K"), "=", sym("X"), sym("W", "K")), ", ", seq(sym("V"), "=", sym("X"), sym("W", "V")),
+    ". Scores are ", seq(sym("Q"), sym("K", None, "T")), ", softmax runs over each row (over the sources), and ",
+    seq(sym("Z"), "=", sym("A"), sym("V")), ".",
 )
-
-
-def pattern_figure(a: np.ndarray, labels: list[str], title: str) -> Figure:
-    return Figure(heatmap_svg(a.tolist(), labels, labels, title), f"{title}: heatmap, rows are targets")
 
 
 def shapes_of(n: int, d_model: int, d_k: int) -> dict[str, list[int]]:
@@ -174,7 +171,7 @@ class AttentionForward(Family):
                  Display(seq(sym("Q"), sym("K", None, "T"), "=", mat(raw)) if scale == 1.0 else
                          seq(Frac(seq(sym("Q"), sym("K", None, "T")), Sqrt(sym("d", "k"))), "=", mat(out["scores"])))),
             step("Softmax over each row; every row of A sums to 1.",
-                 Display(seq(sym("A"), "approx", mat(a))), pattern_figure(a, labels, "attention pattern A")),
+                 Display(seq(sym("A"), "approx", mat(a))), heatmap(a, labels, "attention pattern A")),
             step("Blend the values.", Display(seq(sym("Z"), "=", sym("A"), sym("V"), "approx", mat(out["Z"])))),
         )
         answer = (Display(seq(sym("A"), "approx", mat(a), ",", sym("Z"), "approx", mat(out["Z"]))),)
@@ -252,7 +249,7 @@ class AttentionSharp(Family):
                              "approx", num(target_weight))),
                  para(f"Each other token gets 1/(e^{logit:.3g} + {n - 1}) ≈ {truth['other_weight']:.4f}.")),
             step("The whole pattern.", Display(seq(sym("A"), "approx", mat(a))),
-                 pattern_figure(a, labels, "sharp attention pattern")),
+                 heatmap(a, labels, "sharp attention pattern")),
         ]
         if wanted is not None:
             steps.append(step("Solve for the strength.", para(

@@ -20,8 +20,10 @@ from quizgen.graphs import Dag
 from quizgen.problem import Distractor, Solution
 
 CONVENTION_TEXT = {
-    "column": "Column vectors: Q_j = W_Q · emb_j and K_i = W_K · emb_i.",
-    "row": "Row vectors: Q = X · W_Q and K = X · W_K, where X stacks the embeddings as rows.",
+    "column": para("Column vectors: ", seq(sym("Q", "j"), "=", sym("W", "Q"), "cdot", sym("emb", "j")), " and ",
+                   seq(sym("K", "i"), "=", sym("W", "K"), "cdot", sym("emb", "i")), "."),
+    "row": para("Row vectors: ", seq(sym("Q"), "=", sym("X"), "cdot", sym("W", "Q")), " and ",
+                seq(sym("K"), "=", sym("X"), "cdot", sym("W", "K")), ", where X stacks the embeddings as rows."),
 }
 
 
@@ -107,7 +109,7 @@ class QKScores(Family):
             describe_graph(dag), graph_figure(dag),
             para("Embeddings (" + " ⊕ ".join(BLOCK_TEXT[b] for b in blocks) + "), one row per vertex:"),
             embedding_rows(dag, emb, blocks, widths),
-            para(CONVENTION_TEXT[convention]),
+            CONVENTION_TEXT[convention],
             Display(seq(sym("W", "Q"), "=", mat(w_q), ",", sym("W", "K"), "=", mat(w_k))),
             CONVENTION,
         )

@@ -13,7 +13,8 @@ from typing import Callable
 
 from markupsafe import Markup
 
-from quizgen.content import Block, Display, Figure, Inline, Math, Para, Step, Table
+from quizgen.content import Block, Display, Figure, Heatmap, Inline, Math, Para, Step, Table
+from quizgen.figures import heatmap_svg
 from quizgen.render.latex import cloze_safe, latex
 
 
@@ -36,6 +37,7 @@ class HtmlWriter:
 
     inline_math: Callable[[Math], str] = mathjax_inline
     display_math: Callable[[Math], str] = mathjax_display
+    inline_svg: bool = False
     media: dict[str, str] = field(default_factory=dict)
 
     def pieces(self, pieces: tuple[Inline, ...]) -> Markup:
@@ -52,10 +54,20 @@ class HtmlWriter:
                 body = "".join("<tr>" + "".join(f"<td>{self.pieces(c)}</td>" for c in row) + "</tr>" for row in b.rows)
                 return Markup(f'<table class="grid"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
             case Figure():
-                name = media_name(b.svg)
-                self.media[name] = b.svg
-                return Markup(f'<div class="figure"><img src="{name}" alt="{escape(b.alt)}"></div>')
+                return self.figure(b.svg, b.alt)
+            case Heatmap():
+                svg = heatmap_svg(b.values, b.row_labels, b.col_labels, b.title)
+                return self.figure(svg, f"{b.title}: heatmap, rows are targets, columns are sources")
         raise TypeError(f"not a block: {b!r}")
+
+    def figure(self, svg: str, alt: str) -> Markup:
+        """A figure as a media file (Anki) or, with ``inline_svg``, the SVG itself (a
+        self-contained page)."""
+        if self.inline_svg:
+            return Markup(f'<div class="figure" role="img" aria-label="{escape(alt)}">{svg}</div>')
+        name = media_name(svg)
+        self.media[name] = svg
+        return Markup(f'<div class="figure"><img src="{name}" alt="{escape(alt)}"></div>')
 
     def blocks(self, bs: tuple[Block, ...]) -> Markup:
         return Markup("".join(self.block(b) for b in bs))

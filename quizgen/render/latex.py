@@ -8,7 +8,7 @@ from quizgen.content import (
 
 _OPS = {
     "=": "=", "+": "+", "-": "-", "cdot": r"\cdot", "times": r"\times", "approx": r"\approx",
-    "to": r"\to", "cup": r"\cup", "in": r"\in", "oplus": r"\oplus", ",": r",\quad", ">": ">",
+    "to": r"\to", "cup": r"\cup", "in": r"\in", "oplus": r"\oplus", ",": r",\quad", "comma": ",", ">": ">",
     ">=": r"\geq", "<": "<", "<=": r"\leq", "neq": r"\neq", "mapsto": r"\mapsto",
 }
 _DELIMS = {
@@ -61,7 +61,8 @@ def latex(node: Math) -> str:
             return f"{left}{latex(node.body)}{right}"
         case Mat():
             rows = r" \\ ".join(" & ".join(latex(e) for e in row) for row in node.rows)
-            return rf"\begin{{bmatrix}} {rows} \end{{bmatrix}}"
+            # \left[ ... \right] rather than bmatrix: MathML converters then stretch the brackets too
+            return rf"\left[\begin{{matrix}} {rows} \end{{matrix}}\right]"
     raise TypeError(f"not math: {node!r}")
 
 

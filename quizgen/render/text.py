@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from quizgen.content import (
-    DELIMITERS, GREEK, OPERATORS, Block, Delim, Display, Figure, Frac, Inline, Mat, Math,
+    DELIMITERS, GREEK, OPERATORS, Block, Delim, Display, Figure, Frac, Heatmap, Inline, Mat, Math,
     Num, Op, Para, Seq, Sqrt, Step, Sym, Table, Word, format_number,
 )
 
@@ -74,7 +74,7 @@ def inline_math(node: Math) -> str:
             return node.text
         case Op():
             sym = OPERATORS[node.name]
-            return ", " if sym == "," else f" {sym} "
+            return ", " if sym == "," else f" {sym} "  # both commas read the same in plain text
         case Seq():
             return "".join(inline_math(i) for i in node.items)
         case Frac():
@@ -147,6 +147,8 @@ def block(b: Block) -> str:
             return _table(b)
         case Figure():
             return f"[figure: {b.alt}]"
+        case Heatmap():
+            return f"[heatmap: {b.title}]"
     raise TypeError(f"not a block: {b!r}")
 
 
