@@ -81,6 +81,11 @@ def math(node: Math) -> str:
     raise TypeError(f"not math: {node!r}")
 
 
+def _inline(node: Math) -> str:
+    source = math(node)
+    return f"display({source})" if "mat(" in source else source
+
+
 @dataclass
 class TypstWriter:
     """Renders blocks to Typst; ``files`` collects the SVG figures it referenced."""
@@ -88,7 +93,8 @@ class TypstWriter:
     files: dict[str, str] = field(default_factory=dict)
 
     def pieces(self, pieces: tuple[Inline, ...]) -> str:
-        return "".join(text(p) if isinstance(p, str) else f"${math(p)}$" for p in pieces)
+        """Text and inline math; a matrix inline keeps display size, so it stays legible."""
+        return "".join(text(p) if isinstance(p, str) else f"${_inline(p)}$" for p in pieces)
 
     def block(self, b: Block) -> str:
         match b:
