@@ -67,9 +67,10 @@ def export_record(problem: Problem) -> dict[str, Any]:
 
 
 def export_json(problems: Iterable[Problem]) -> bytes:
-    """The export file's bytes: a JSON list, stable key order, UTF-8."""
-    records = [export_record(p) for p in problems]
-    return (json.dumps(records, ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode("utf-8")
+    """The export file's bytes: a JSON list with one compact record per line, UTF-8."""
+    lines = [json.dumps(export_record(p), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+             for p in problems]
+    return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
 
 
 def all_family_ids() -> list[str]:

@@ -130,6 +130,25 @@ def random_dag(
     return Dag(tuple(int(v) for v in ids), tuple((int(edges[k][0]), int(edges[k][1])) for k in order))
 
 
+def branching_dag(rng: np.random.Generator, path_length: int, extra_vertices: int, *,
+                  ids: list[int] | None = None, max_id: int = 20) -> tuple[Dag, list[int]]:
+    """A path of ``path_length`` edges with ``extra_vertices`` hung off it one by one, each
+    as the child of a vertex already placed; returns the DAG and the path. No edge can
+    shortcut the path, so its ends stay ``path_length`` edges apart. Vertex ids come from
+    ``ids`` (in a random order) or are drawn from 1..max_id."""
+    n = path_length + 1 + extra_vertices
+    pool = np.arange(1, max_id + 1) if ids is None else np.asarray(ids)
+    ids = [int(v) for v in rng.choice(pool, size=n, replace=False)]
+    path, rest = ids[: path_length + 1], ids[path_length + 1:]
+    edges = list(zip(path, path[1:]))
+    placed = list(path)
+    for v in rest:
+        edges.append((placed[int(rng.integers(len(placed)))], v))
+        placed.append(v)
+    order = rng.permutation(len(edges))
+    return Dag(tuple(int(v) for v in rng.permutation(ids)), tuple(edges[k] for k in order)), path
+
+
 def is_connected(dag: Dag) -> bool:
     """Whether the graph is weakly connected (one piece when edge directions are ignored)."""
     seen = {dag.vertices[0]}

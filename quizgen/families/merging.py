@@ -11,13 +11,13 @@ from quizgen import mistakes
 from quizgen.content import Delim, Display, Word, braces, mat, para, seq, step, sym, table
 from quizgen.family import Family, Redraw
 from quizgen.families.common import dag_from, describe_graph, draw_dag, graph_figure, labelled_matrix, max_children
-from quizgen.graphs import Dag, merge_rounds, rounds_needed
+from quizgen.graphs import Dag, branching_dag, merge_rounds, rounds_needed
 from quizgen.problem import Distractor, Solution
 
 REACH_LEVELS = {
     "easy": ((4, 5), (3, 4)),
     "medium": ((5, 7), (4, 5)),
-    "hard": ((6, 10), (5, 9)),
+    "hard": ((6, 11), (5, 9)),
 }
 
 
@@ -45,12 +45,11 @@ class MergeReachable(Family):
     def draw(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         (lo, hi), (l_lo, l_hi) = REACH_LEVELS[difficulty]
         length = int(rng.integers(l_lo, l_hi + 1))
-        dag = draw_dag(
-            rng, (max(lo, length + 1), max(hi, length + 1)), 0.15,
-            lambda d: (l_lo <= d.longest_path <= l_hi and has_no_shortcut(d)
-                       and (difficulty == "easy" or max_children(d) >= 2)),
-            path_length=length,
-        )
+        size = int(rng.integers(max(lo, length + 1), max(hi, length + 1) + 1))
+        dag, _ = branching_dag(rng, length, size - length - 1)
+        if not (l_lo <= dag.longest_path <= l_hi and has_no_shortcut(dag)
+                and (difficulty == "easy" or max_children(dag) >= 2)):
+            raise Redraw("graph does not fit the level")
         return {"vertices": list(dag.vertices), "edges": [list(e) for e in dag.edges]}
 
     def solve(self, inputs: dict[str, Any]) -> Solution:

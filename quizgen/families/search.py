@@ -9,8 +9,8 @@ import numpy as np
 from quizgen import mistakes
 from quizgen.content import braces, para, step, table
 from quizgen.family import Family, Redraw
-from quizgen.families.common import draw_dag, graph_figure
-from quizgen.graphs import Dag
+from quizgen.families.common import graph_figure
+from quizgen.graphs import Dag, branching_dag
 from quizgen.problem import Distractor, Solution
 
 SEARCH_LEVELS = {
@@ -50,28 +50,32 @@ class SearchTokens(Family):
     levels = {
         "easy": "4-5 vertices, the goal 1-2 edges away, little padding",
         "medium": "5-7 vertices, lookahead 2-3, more padding",
-        "hard": "6-8 vertices, lookahead 3-5, possibly two useful branches",
+        "hard": "6-8 vertices, lookahead 3-5, often two useful branches",
     }
     input_keys = ("edges", "start", "goal", "n")
     truth_keys = ("tokens", "useful", "lookahead")
 
     def draw(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
-        sizes, (la_lo, la_hi), (pad_lo, pad_hi) = SEARCH_LEVELS[difficulty]
-        dag = draw_dag(rng, sizes, 0.35, lambda d: max(len(d.children(v)) for v in d.vertices) >= 2)
-        starts = [v for v in dag.vertices if len(dag.children(v)) >= 2]
-        start = int(rng.choice(starts))
-        goals = [g for g, dist in dag.distances(start).items() if la_lo <= dist <= la_hi]
-        if not goals:
-            raise Redraw("no goal at the wanted lookahead")
-        goal = int(rng.choice(goals))
-        if difficulty != "hard" and len(useful_children(dag, start, goal)) != 1:
-            raise Redraw("the start should have one right branch")
-        n = 3 * len(dag.edges) + 5 + int(rng.integers(pad_lo, pad_hi + 1))
+        (lo, hi), (la_lo, la_hi), (pad_lo, pad_hi) = SEARCH_LEVELS[difficulty]
+        lookahead = int(rng.integers(la_lo, la_hi + 1))
+        size = int(rng.integers(max(lo, lookahead + 2), max(hi, lookahead + 2) + 1))
+        second_route = difficulty == "hard" and rng.random() < 0.6
+        edges_count = size - 1 + second_route
+        n = 3 * edges_count + 5 + int(rng.integers(pad_lo, pad_hi + 1))
         v_max = special_tokens(n)["V_max"]
-        if v_max + 1 < len(dag.vertices):
-            raise Redraw("too few vertex ids for this context length")
-        ids = dict(zip(dag.vertices, rng.choice(v_max + 1, size=len(dag.vertices), replace=False).tolist()))
-        return {"edges": [[ids[u], ids[v]] for u, v in dag.edges], "start": ids[start], "goal": ids[goal], "n": n}
+        dag, path = branching_dag(rng, lookahead, size - lookahead - 1, ids=list(range(v_max + 1)))
+        start, goal = path[0], path[-1]
+        side = [c for c in dag.children(start) if c != path[1]]
+        if not side:
+            raise Redraw("the start needs a second branch to choose against")
+        edges = [list(e) for e in dag.edges]
+        if second_route:
+            # a second useful branch: start → c → path[2] keeps the goal `lookahead` edges away
+            join = path[2] if lookahead >= 2 else goal
+            if [side[0], join] in edges:
+                raise Redraw("the join edge is there already")
+            edges.insert(int(rng.integers(len(edges) + 1)), [side[0], join])
+        return {"edges": edges, "start": start, "goal": goal, "n": n}
 
     def solve(self, inputs: dict[str, Any]) -> Solution:
         edges, start, goal, n = inputs["edges"], inputs["start"], inputs["goal"], inputs["n"]
