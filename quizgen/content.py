@@ -170,7 +170,11 @@ def as_math(x: "Math | str | int | float | np.number") -> Math:
     if isinstance(x, (Sym, Num, Word, Op, Seq, Frac, Sqrt, Delim, Mat)):
         return x
     if isinstance(x, str):
-        return Op(x) if x in OPERATORS else Sym(x)
+        if x in OPERATORS:
+            return Op(x)
+        if not x.isalnum():
+            raise ValueError(f"{x!r} is neither an operator name nor an identifier; build it from nodes")
+        return Sym(x)
     if isinstance(x, (bool, np.bool_)):
         raise TypeError("booleans are not math")
     return Num(float(x))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Union
 
-from quizgen.content import Frac, Inline, Sqrt, Word, seq, sym
+from quizgen.content import Delim, Frac, Inline, Sqrt, Word, num, seq, sym
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,8 @@ OV = seq(sym("W", "O"), "cdot", sym("W", "V"))
 FACTS: tuple[Fact, ...] = (
     Fact("qk-scores-cell", "qk", (
         "In a score matrix, the row is the ", c(1, "target (query token j)"), " and the column is the ",
-        c(2, "source (key token i)"), ": ", seq(sym("S"), "[j, i] =", sym("Q", "j"), "cdot", sym("K", "i")), ".",
+        c(2, "source (key token i)"), ": ",
+        seq(sym("S"), Delim(seq("j", "comma", "i"), "bracket"), "=", sym("Q", "j"), "cdot", sym("K", "i")), ".",
     ), "One attention operation is one cell: source i → target j."),
     Fact("softmax-zero-row", "qk", (
         "A sink's all-zero score row does not attend to nobody: softmax makes it ", c(1, "uniform, 1/n on every token"), ".",
@@ -66,7 +67,7 @@ FACTS: tuple[Fact, ...] = (
     ), "Q_j · K̃_i: the query is untouched."),
     Fact("perturb-threshold", "perturbation", (
         "In the paper, an operation depends on a perturbed side when the unscaled score drops by more than ",
-        c(1, seq(Sqrt(sym("d")), "/", 10)), ".",
+        c(1, Frac(Sqrt(sym("d")), num(10))), ".",
     )),
     Fact("attention-deterministic", "attention", (
         "Given the input and trained weights, the attention pattern is ", c(1, "deterministic"),
