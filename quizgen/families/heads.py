@@ -86,7 +86,7 @@ class Rotation(Family):
             )
         steps = (
             step("Rotating the query pair by −α turns position n into position n − 1.",
-                 para(f"q = λ·(cos α(n − 1), sin α(n − 1)); k_m = λ·(cos αm, sin αm); q·k_m = λ²·cos(α(n − 1 − m)).")),
+                 para("q = λ·(cos α(n − 1), sin α(n − 1)); k_m = λ·(cos αm, sin αm); q·k_m = λ²·cos(α(n − 1 − m)).")),
             step("Scores per position.", table(["m", *map(str, positions)], [["α(n − 1 − m) in °",
                                                *(str(deg * (n - 1 - m)) for m in positions)],
                                               ["score", *(num(v) for v in s)]])),

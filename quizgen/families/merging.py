@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from quizgen import mistakes
-from quizgen.content import Delim, Display, Word, braces, mat, para, seq, step, sym, table
+from quizgen.content import Display, braces, mat, para, seq, step, sym, table
 from quizgen.family import Family, Redraw
 from quizgen.families.common import dag_from, describe_graph, draw_dag, graph_figure, labelled_matrix, max_children
 from quizgen.graphs import Dag, branching_dag, merge_rounds, rounds_needed
