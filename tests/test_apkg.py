@@ -176,3 +176,15 @@ def test_shipped_decks_cover_the_whole_syllabus():
     assert set(everything.facts) == {f.topic for f in FACTS}
     topical = {s.family for d in definitions if d.stem != "everything" for s in d.sections}
     assert topical == set(FAMILIES)
+
+
+def test_cloze_fields_keep_math_braces_apart():
+    """Inside a gap, '}}' in LaTeX would end the cloze early; math must never contain it."""
+    writer = apkg.HtmlWriter()
+    for fact in FACTS:
+        text = apkg.fact_note(fact, "D", writer).fields[0]
+        for segment in re.findall(r"\\\((.*?)\\\)", text):
+            assert "}}" not in segment, (fact.id, segment)
+        gaps = {int(n) for n in re.findall(r"\{\{c(\d+)::", text)}
+        assert gaps == {p.index for p in fact.pieces if isinstance(p, Cloze)}
+        assert text.count("{{c") == text.count("}}")

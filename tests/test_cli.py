@@ -32,7 +32,7 @@ def test_list_shows_every_family(run):
 
 def test_version_and_help(run):
     assert __version__ in run("--version").output
-    for command in ("list", "show", "export"):
+    for command in ("list", "show", "export", "build", "sheet"):
         result = run(command, "--help")
         assert result.exit_code == 0 and "Example" in result.output
 
