@@ -94,21 +94,23 @@ def test_bad_input_is_one_line_exit_2(run, args, message):
     assert "Traceback" not in result.output
 
 
-def test_unwritable_output_leaves_no_file(run, tmp_path):
+def test_unwritable_output_leaves_no_file(run, tmp_path, monkeypatch):
     missing = tmp_path / "no" / "such" / "dir" / "x.json"
     result = run("export", "-o", str(missing))
-    assert result.exit_code == 2 and "cannot write" in result.output
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    os.chmod(locked, 0o500)
-    try:
-        if os.access(locked, os.W_OK):  # running as root: permissions do not stop us
-            pytest.skip("cannot make an unwritable directory as this user")
-        result = run("export", "-o", str(locked / "x.json"))
-        assert result.exit_code == 2 and "cannot write" in result.output
-        assert list(locked.iterdir()) == []
-    finally:
-        os.chmod(locked, 0o700)
+    assert result.exit_code == 2 and "cannot write" in result.output and not missing.parent.exists()
+
+    # a folder we may not write to (simulated: the tests may run as root, whom chmod does not stop)
+    from quizgen import output
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(output.tempfile, "mkstemp", refuse)
+    target = tmp_path / "x.json"
+    result = run("export", "-o", str(target))
+    assert result.exit_code == 2
+    assert result.output == f"Error: cannot write {target}: Permission denied\n"
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_output_that_is_a_directory(run, tmp_path):
