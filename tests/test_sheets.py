@@ -49,6 +49,14 @@ def test_every_family_compiles_and_reads_back(every_family_sheet):
     assert len(pypdf.PdfReader(paths[0]).pages) > 10
 
 
+def test_every_level_of_every_family_compiles(tmp_path):
+    sections = [Section(f, 1, "basic", level) for f in FAMILIES for level in ("easy", "medium", "hard")]
+    sheet = make_sheet("Every level", 8, sections, "x")
+    paths = write_sheet(sheet, tmp_path, "levels", key="separate", formats=("pdf", "html"), timestamp=STAMP)
+    assert f"Question {len(sections)}" in pdf_text(paths[0])
+    assert f"Answer {len(sections)}" in pdf_text(paths[2])
+
+
 def test_multiple_choice_options_are_lettered(every_family_sheet):
     sheet, paths = every_family_sheet
     text = pdf_text(paths[0])

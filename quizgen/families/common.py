@@ -7,8 +7,9 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from quizgen.attention import block_selector
 from quizgen.content import (
-    Figure, Inline, Para, Table, braces, mat, num, para, sym, table, Word,
+    Figure, Inline, Mat, Para, Table, Word, braces, mat, num, para, seq, sym, table,
 )
 from quizgen.family import Redraw
 from quizgen.figures import dag_svg
@@ -78,14 +79,36 @@ def labelled_matrix(matrix: np.ndarray, row_labels: Sequence[object], col_labels
     return table(header, rows)
 
 
+MAX_FULL_WIDTH = 12  # wider embeddings are shown block by block, so a printed page holds them
+
+
 def embedding_rows(dag: Dag, emb: np.ndarray, names: Sequence[str], widths: Sequence[int]) -> Table:
-    """Per vertex: each block of its embedding, then the whole row."""
-    header = ["vertex", *names, "embedding"]
+    """Per vertex: each block of its embedding, then the whole row (when it is short)."""
+    whole = sum(widths) <= MAX_FULL_WIDTH
+    header = ["vertex", *names, *(["embedding"] if whole else [])]
     rows = []
+    cuts = np.cumsum([0, *widths])
     for v, row in zip(dag.vertices, emb):
-        cuts = np.cumsum([0, *widths])
-        rows.append([str(v), *(mat(row[a:b]) for a, b in zip(cuts[:-1], cuts[1:])), mat(row)])
+        rows.append([str(v), *(mat(row[a:b]) for a, b in zip(cuts[:-1], cuts[1:])), *([mat(row)] if whole else [])])
     return table(header, rows)
+
+
+def selector_matrix(weights: np.ndarray, widths: Sequence[int], convention: str) -> Mat:
+    """A weight matrix as numbers, or, when it is wide and is a (scaled) block selector,
+    in block form such as [0  I₇  0] (a column of blocks in the row convention)."""
+    column_form = weights if convention == "column" else weights.T
+    if sum(widths) <= MAX_FULL_WIDTH:
+        return mat(weights)
+    for pick, width in enumerate(widths):
+        selector = block_selector(widths, pick)
+        if column_form.shape != selector.shape:
+            continue
+        scale = float(column_form[0, sum(widths[:pick])])
+        if scale != 0 and np.array_equal(column_form, scale * selector):
+            identity = sym("I", width) if scale == 1 else seq(num(scale), sym("I", width))
+            blocks = [identity if k == pick else num(0) for k in range(len(widths))]
+            return Mat((tuple(blocks),)) if convention == "column" else Mat(tuple((b,) for b in blocks))
+    return mat(weights)
 
 
 def sets_text(sets: dict[int, list[int]] | dict[str, list[int]]) -> str:

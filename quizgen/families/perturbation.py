@@ -11,7 +11,7 @@ from quizgen import mistakes
 from quizgen.attention import block_selector, embeddings
 from quizgen.content import Display, format_number, mat, num, para, seq, step, sym, table
 from quizgen.family import Family
-from quizgen.families.common import dag_from, describe_graph, draw_dag, graph_figure, max_children
+from quizgen.families.common import dag_from, describe_graph, draw_dag, graph_figure, max_children, selector_matrix
 from quizgen.graphs import Dag
 from quizgen.problem import Distractor, Solution
 
@@ -108,7 +108,8 @@ class PerturbSourceTarget(Family):
                  f"identity one-hot ⊕ frontier multi-hot over these {n} slots, so d = {n} and ",
                  sym("Q", "j"), " = W_Q · ", sym("emb", "j"), ", ", sym("K", "i"), " = W_K · ", sym("emb", "i"), ":"),
             table(["vertex", "embedding"], [[str(v), mat(emb[dag.slot(v)])] for v in dag.vertices]),
-            Display(seq(sym("W", "Q"), "=", mat(w_q), ",", sym("W", "K"), "=", mat(w_k))),
+            Display(seq(sym("W", "Q"), "=", selector_matrix(w_q, [n, n], "column"), ",",
+                        sym("W", "K"), "=", selector_matrix(w_k, [n, n], "column"))),
             para(f"Consider the operation source {i} → target {j}, the cell (", sym("Q", j), ", ", sym("K", i), "). "
                  f"Source perturbation: give vertex {i} the fresh id {fresh}. Target perturbation: zero the "
                  f"feature 'frontier contains {zeroed}' in vertex {j}'s embedding."),

@@ -13,7 +13,7 @@ from quizgen.content import Display, Frac, call, Sqrt, Word, mat, num, para, seq
 from quizgen.family import Family
 from quizgen.families.common import (
     CONVENTION, dag_from, dag_inputs, describe_graph, draw_dag, embedding_rows, graph_figure,
-    labelled_matrix, max_children, vertex_set,
+    labelled_matrix, max_children, selector_matrix, vertex_set,
 )
 from quizgen.families.embeddings import BLOCK_TEXT
 from quizgen.graphs import Dag
@@ -110,7 +110,8 @@ class QKScores(Family):
             para("Embeddings (" + " ⊕ ".join(BLOCK_TEXT[b] for b in blocks) + "), one row per vertex:"),
             embedding_rows(dag, emb, blocks, widths),
             CONVENTION_TEXT[convention],
-            Display(seq(sym("W", "Q"), "=", mat(w_q), ",", sym("W", "K"), "=", mat(w_k))),
+            Display(seq(sym("W", "Q"), "=", selector_matrix(w_q, widths, convention), ",",
+                        sym("W", "K"), "=", selector_matrix(w_k, widths, convention))),
             CONVENTION,
         )
         task = (
