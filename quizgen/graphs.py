@@ -58,6 +58,15 @@ class Dag:
                 depth[w] = max(depth[w], depth[v] + 1)
         return depth
 
+    @cached_property
+    def height(self) -> dict[int, int]:
+        """Length (in edges) of the longest path starting at each vertex."""
+        height = {v: 0 for v in self.vertices}
+        for v in reversed(self.topological_order):
+            for w in self.children(v):
+                height[v] = max(height[v], height[w] + 1)
+        return height
+
     @property
     def longest_path(self) -> int:
         """L: the number of edges on the longest path in the graph."""

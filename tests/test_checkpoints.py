@@ -66,3 +66,19 @@ def test_virtual_head_of_seed_003_is_e15_e0():
     expected = np.zeros((16, 16))
     expected[15, 0] = 1
     assert (two == expected).all() and np.linalg.matrix_rank(two) == 1
+
+
+def test_lookahead_takes_the_shallower_way_to_certainty():
+    """Goal five edges away, dead ends two and three deep, a branch that rejoins the path:
+    ruling out the dead ends (3) is quicker than reaching the goal, so L = 3."""
+    from quizgen.families.search import lookahead, useful_children
+    from quizgen.graphs import Dag
+
+    s, a, b, c, d, g, t, k, l, m, n, o = range(12)
+    edges = ((s, a), (a, b), (b, c), (c, d), (d, g), (s, t), (t, c), (s, k), (k, l), (s, m), (m, n), (n, o))
+    dag = Dag(tuple(range(12)), edges)
+    assert useful_children(dag, s, g) == [a, t]
+    assert lookahead(dag, s, g) == 3
+    shallow = Dag(tuple(range(12)), edges[:5] + ((s, k), (k, l), (l, m), (m, n), (n, o), (o, b)))
+    # the only other branch rejoins the path: nothing to rule out
+    assert lookahead(shallow, s, g) == 0

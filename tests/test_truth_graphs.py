@@ -138,5 +138,13 @@ def test_search_tokens_encoding_useful_and_lookahead():
         assert all(0 <= x <= v_max for e in edges for x in e)
         g = digraph([x for e in edges for x in e], edges)
         assert sorted(p.truth["useful"]) == sorted(c for c in g.successors(s) if nx.has_path(g, c, goal))
-        assert p.truth["lookahead"] == nx.shortest_path_length(g, s, goal)
+        # lookahead by enumerating every maximal path out of the start
+        sinks = [v for v in g.nodes if g.out_degree(v) == 0]
+        dead_end_paths = [
+            len(path) - 1
+            for t in sinks for path in nx.all_simple_paths(g, s, t)
+            if not nx.has_path(g, path[1], goal)
+        ]
+        assert dead_end_paths, p.id  # every drawn problem has a wrong branch to rule out
+        assert p.truth["lookahead"] == min(nx.shortest_path_length(g, s, goal), max(dead_end_paths)), p.id
         assert len(list(g.successors(s))) >= 2

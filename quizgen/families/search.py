@@ -8,15 +8,17 @@ import numpy as np
 
 from quizgen import mistakes
 from quizgen.content import braces, para, step, table
-from quizgen.family import Family, Redraw
+from quizgen.family import Family
 from quizgen.families.common import graph_figure
-from quizgen.graphs import Dag, branching_dag
+from quizgen.graphs import Dag
 from quizgen.problem import Distractor, Solution
 
+# per level: length of the path to the goal, length of each dead-end branch, how many
+# branches, extra leaves, padding tokens
 SEARCH_LEVELS = {
-    "easy": ((4, 5), (1, 2), (0, 2)),
-    "medium": ((5, 7), (2, 3), (3, 6)),
-    "hard": ((6, 8), (3, 5), (3, 8)),
+    "easy": ((1, 2), (1, 2), (1, 1), (0, 1), (0, 2)),
+    "medium": ((2, 4), (1, 3), (1, 2), (0, 2), (3, 6)),
+    "hard": ((3, 5), (2, 5), (1, 2), (0, 2), (3, 8)),
 }
 
 
@@ -40,6 +42,17 @@ def useful_children(dag: Dag, start: int, goal: int) -> list[int]:
     return [c for c in dag.children(start) if c == goal or goal in dag.reachable(c)]
 
 
+def lookahead(dag: Dag, start: int, goal: int) -> int:
+    """The paper's lookahead L = min(|P|, max_i |S_i|): P is a shortest path to the goal and
+    the S_i are the paths that leave the start through a child that cannot reach the goal
+    (dead ends). It is how far one must search before the first move is safe; with no dead
+    end there is nothing to rule out and L = 0."""
+    path = dag.distances(start)[goal]
+    useful = useful_children(dag, start, goal)
+    dead_ends = [1 + dag.height[c] for c in dag.children(start) if c not in useful]
+    return min(path, max(dead_ends)) if dead_ends else 0
+
+
 class SearchTokens(Family):
     """Encode a search problem in the paper's token format and name the useful next vertices."""
 
@@ -48,34 +61,37 @@ class SearchTokens(Family):
     title = "Search input encoding"
     tags = ("topic::search", "seed::001")
     levels = {
-        "easy": "4-5 vertices, the goal 1-2 edges away, little padding",
-        "medium": "5-7 vertices, lookahead 2-3, more padding",
-        "hard": "6-8 vertices, lookahead 3-5, often two useful branches",
+        "easy": "the goal 1-2 edges away, one dead-end branch, little padding",
+        "medium": "the goal 2-4 edges away, one or two dead ends up to 3 deep, more padding",
+        "hard": "the goal 3-5 edges away, dead ends up to 5 deep, sometimes a second useful branch",
     }
     input_keys = ("edges", "start", "goal", "n")
     truth_keys = ("tokens", "useful", "lookahead")
 
     def draw(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
-        (lo, hi), (la_lo, la_hi), (pad_lo, pad_hi) = SEARCH_LEVELS[difficulty]
-        lookahead = int(rng.integers(la_lo, la_hi + 1))
-        size = int(rng.integers(max(lo, lookahead + 2), max(hi, lookahead + 2) + 1))
-        second_route = difficulty == "hard" and rng.random() < 0.6
-        edges_count = size - 1 + second_route
-        n = 3 * edges_count + 5 + int(rng.integers(pad_lo, pad_hi + 1))
-        v_max = special_tokens(n)["V_max"]
-        dag, path = branching_dag(rng, lookahead, size - lookahead - 1, ids=list(range(v_max + 1)))
+        (p_lo, p_hi), (b_lo, b_hi), (k_lo, k_hi), (x_lo, x_hi), (pad_lo, pad_hi) = SEARCH_LEVELS[difficulty]
+        length = int(rng.integers(p_lo, p_hi + 1))
+        branches = [int(rng.integers(b_lo, b_hi + 1)) for _ in range(int(rng.integers(k_lo, k_hi + 1)))]
+        extras = int(rng.integers(x_lo, x_hi + 1))
+        second_route = difficulty == "hard" and rng.random() < 0.5
+        vertices = length + 1 + sum(branches) + extras + second_route
+        n = 3 * (vertices - 1 + second_route) + 5 + int(rng.integers(pad_lo, pad_hi + 1))
+        ids = iter(int(v) for v in rng.choice(special_tokens(n)["V_max"] + 1, size=vertices, replace=False))
+        path = [next(ids) for _ in range(length + 1)]
         start, goal = path[0], path[-1]
-        side = [c for c in dag.children(start) if c != path[1]]
-        if not side:
-            raise Redraw("the start needs a second branch to choose against")
-        edges = [list(e) for e in dag.edges]
-        if second_route:
-            # a second useful branch: start → c → path[2] keeps the goal `lookahead` edges away
-            join = path[2] if lookahead >= 2 else goal
-            if [side[0], join] in edges:
-                raise Redraw("the join edge is there already")
-            edges.insert(int(rng.integers(len(edges) + 1)), [side[0], join])
-        return {"edges": edges, "start": start, "goal": goal, "n": n}
+        edges = list(zip(path, path[1:]))
+        for branch in branches:  # dead ends: start → b1 → … → bk
+            chain = [start] + [next(ids) for _ in range(branch)]
+            edges += zip(chain, chain[1:])
+        if second_route:  # start → r → path[2]: a second useful child, the goal no nearer
+            r = next(ids)
+            edges += [(start, r), (r, path[min(2, length)])]
+        placed = sorted({v for e in edges for v in e} - {start})
+        for leaf in ids:  # leaves hung anywhere but the start
+            edges.append((placed[int(rng.integers(len(placed)))], leaf))
+            placed.append(leaf)
+        order = rng.permutation(len(edges))
+        return {"edges": [list(edges[k]) for k in order], "start": start, "goal": goal, "n": n}
 
     def solve(self, inputs: dict[str, Any]) -> Solution:
         edges, start, goal, n = inputs["edges"], inputs["start"], inputs["goal"], inputs["n"]
@@ -84,8 +100,10 @@ class SearchTokens(Family):
         special = special_tokens(n)
         tokens = encode(edges, start, goal, n)
         useful = useful_children(dag, start, goal)
-        lookahead = dag.distances(start)[goal]
-        truth = {"tokens": tokens, "useful": useful, "lookahead": lookahead}
+        shortest = dag.distances(start)[goal]
+        dead_ends = {c: 1 + dag.height[c] for c in dag.children(start) if c not in useful}
+        ahead = lookahead(dag, start, goal)
+        truth = {"tokens": tokens, "useful": useful, "lookahead": ahead}
 
         edge_list = ", ".join(f"{u} → {v}" for u, v in edges)
         prompt = (
@@ -97,7 +115,9 @@ class SearchTokens(Family):
         )
         task = (
             para("(a) Write the token sequence. (b) Which next vertices are useful (children of the start that "
-                 "reach the goal)? (c) What is the lookahead (edges on the shortest path from start to goal)?"),
+                 "reach the goal)? (c) What is the lookahead L = min(|P|, max |S_i|), where |P| is the length of a "
+                 "shortest path from start to goal and the S_i are the paths that leave the start through a child "
+                 "that cannot reach the goal (lengths in edges)?"),
         )
         reach = dag.reachable(start)
         distractors = (
@@ -119,11 +139,16 @@ class SearchTokens(Family):
                 [[f"{a}–{min(a + 11, n - 1)}", " ".join(map(str, tokens[a:a + 12]))] for a in range(0, n, 12)],
             )),
             step("Useful next vertices.", para(f"Children of {start}: {checks}.")),
-            step("Lookahead.", para(f"The shortest path from {start} to {goal} has {lookahead} edge(s).")),
+            step("Lookahead.", para(
+                f"|P| = {shortest}; dead-end branches from {start}: "
+                + (", ".join(f"via {c}, {d} edge(s) deep" for c, d in dead_ends.items()) or "none")
+                + f"; L = min({shortest}, {max(dead_ends.values(), default=0)}) = {ahead}."
+                + ("" if ahead < shortest else " Reaching the goal settles it no later than ruling out the dead ends.")
+            )),
         )
         answer = (
             para("Tokens: " + " ".join(map(str, tokens))),
-            para("Useful next vertices: ", braces(useful), f"; lookahead {lookahead}."),
+            para("Useful next vertices: ", braces(useful), f"; lookahead {ahead}."),
         )
         return Solution(truth, prompt, task, answer, steps, (f"Which next vertices from {start} are useful?",),
                         (braces(useful),), distractors)
