@@ -67,6 +67,9 @@ def test_every_shipped_deck_imports_and_renders(built, deck_file, tmp_path):
             for html in (out.question_text, out.answer_text):
                 assert not any(marker in html for marker in TEMPLATE_ERRORS), html[:300]
                 assert html.count(r"\(") == html.count(r"\)") and html.count(r"\[") == html.count(r"\]")
+                for formula in re.findall(r"\\\((.*?)\\\)", html, flags=re.S):
+                    # one line, and every & escaped (a matrix's column separator is &amp;)
+                    assert "\n" not in formula and "&" not in re.sub(r"&(amp|lt|gt|#\d+);", "", formula), formula
                 for src in re.findall(r'<img src="([^"]+)"', html):
                     assert src in media_names, src
             assert visible_text(out.question_text), f"blank front: {card.note().guid}"
