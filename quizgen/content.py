@@ -86,6 +86,7 @@ class Mat:
 
 
 Math = Union[Sym, Num, Word, Op, Seq, Frac, Sqrt, Delim, Mat]
+MATH_TYPES = (Sym, Num, Word, Op, Seq, Frac, Sqrt, Delim, Mat)
 
 OPERATORS = {
     "=": "=", "+": "+", "-": "−", "cdot": "·", "times": "×", "approx": "≈",
@@ -167,7 +168,7 @@ class Step:
 def as_math(x: "Math | str | int | float | np.number") -> Math:
     """Coerce a Python value into math: numbers become ``Num``, operator names ``Op``,
     other strings ``Sym``."""
-    if isinstance(x, (Sym, Num, Word, Op, Seq, Frac, Sqrt, Delim, Mat)):
+    if isinstance(x, MATH_TYPES):
         return x
     if isinstance(x, str):
         if x in OPERATORS:
@@ -201,15 +202,6 @@ def mat(array: "Sequence[Sequence[float]] | np.ndarray", digits: int = 3) -> Mat
     return Mat(tuple(tuple(Num(float(v), digits) for v in row) for row in a))
 
 
-def colvec(values: "Sequence[float] | np.ndarray", digits: int = 3) -> Mat:
-    """A column vector of numbers."""
-    return mat(np.asarray(values, dtype=float)[:, None], digits)
-
-
-def paren(*parts: "Math | str | int | float") -> Delim:
-    return Delim(seq(*parts), "paren")
-
-
 def call(name: str, *args: "Math | str | int | float") -> Seq:
     """A named function applied to its arguments: ``softmax(z)``."""
     return Seq((Word(name), Delim(seq(*args), "paren")))
@@ -233,7 +225,7 @@ def table(header: Sequence[Inline | Sequence[Inline]], rows: Sequence[Sequence[I
     """A table; a cell may be a single piece or a sequence of pieces."""
 
     def cell(c: Inline | Sequence[Inline]) -> tuple[Inline, ...]:
-        if isinstance(c, (str, Sym, Num, Word, Op, Seq, Frac, Sqrt, Delim, Mat)):
+        if isinstance(c, (str, *MATH_TYPES)):
             return (c,)
         return tuple(c)
 

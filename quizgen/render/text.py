@@ -35,7 +35,7 @@ def _line(text: str) -> _Box:
     return _Box((text,), 0)
 
 
-def _hcat(boxes: list[_Box], gap: str = "") -> _Box:
+def _hcat(boxes: list[_Box]) -> _Box:
     """Place boxes side by side, aligning their baselines."""
     if not boxes:
         return _line("")
@@ -47,7 +47,7 @@ def _hcat(boxes: list[_Box], gap: str = "") -> _Box:
         for b in boxes:
             k = b.baseline + r
             parts.append(b.lines[k] if 0 <= k < len(b.lines) else " " * b.width)
-        rows.append(gap.join(parts))
+        rows.append("".join(parts))
     return _Box(tuple(rows), above)
 
 
