@@ -94,6 +94,7 @@ class NoteData:
     fields: tuple[str, ...]
     tags: tuple[str, ...]
     deck_name: str
+    search: str  # an Anki search that finds this note (GUIDs cannot be searched for)
 
     @property
     def content_hash(self) -> str:
@@ -138,7 +139,7 @@ def problem_note(problem: Problem, kind: str, deck_name: str, writer: HtmlWriter
         answer = env.get_template("anki/choice_answer.html").render(right=right, options=options, steps=steps)
         fields = (front, options_html, answer, problem.id, _source(problem))
     return NoteData(note_guid(kind, problem.family, problem.version, problem.seed), kind, fields,
-                    anki_tags(problem, kind), deck_name)
+                    anki_tags(problem, kind), deck_name, f'"ProblemId:{problem.id}"')
 
 
 def fact_note(fact: Fact, deck_name: str, writer: HtmlWriter) -> NoteData:
@@ -151,7 +152,7 @@ def fact_note(fact: Fact, deck_name: str, writer: HtmlWriter) -> NoteData:
             parts.append(str(writer.pieces((piece,))))
     text = "".join(parts)
     return NoteData(genanki.guid_for("quizgen/fact", fact.id), "cloze", (text, escape(fact.extra), f"fact {fact.id}"),
-                    ("quizgen::fact", f"quizgen::topic::{fact.topic}"), deck_name)
+                    ("quizgen::fact", f"quizgen::topic::{fact.topic}"), deck_name, f'"Source:fact {fact.id}"')
 
 
 def deck_notes(definition: DeckDefinition, writer: HtmlWriter,
@@ -187,14 +188,14 @@ class BuildReport:
     new: int
     changed: int
     unchanged: int
-    retired: int
+    retired: tuple[str, ...]  # Anki searches for the notes no longer in the deck
 
     def summary(self) -> str:
         text = (f"{self.path}: {self.notes} notes ({self.new} new, {self.changed} changed, "
-                f"{self.unchanged} unchanged, {self.retired} retired)")
+                f"{self.unchanged} unchanged, {len(self.retired)} retired)")
         if self.retired:
-            text += (f"; importing cannot delete the {self.retired} retired note(s): "
-                     "find them in Anki with tag:quizgen::* and delete by hand if you want them gone")
+            text += (f"; importing cannot delete retired notes, so to remove them search Anki's browser for "
+                     f"{' OR '.join(self.retired)} and delete what it finds")
         return text
 
 
@@ -221,7 +222,7 @@ def write_deck(definition: DeckDefinition, out_dir: Path, timestamp: float,
         raise QuizgenError(f"cannot create {out_dir}: {exc.strerror or exc}") from None
     apkg = out_dir / f"{definition.stem}.apkg"
     manifest_path = out_dir / f"{definition.stem}.manifest.json"
-    previous = _read_manifest(manifest_path)
+    previous, previous_searches = _read_manifest(manifest_path)
     current = {n.guid: n.content_hash for n in notes}
 
     with tempfile.TemporaryDirectory(prefix="quizgen-media-") as media_dir:
@@ -232,19 +233,22 @@ def write_deck(definition: DeckDefinition, out_dir: Path, timestamp: float,
             media_files.append(str(path))
         package = genanki.Package(list(decks.values()), media_files=media_files)
         atomic_write_with(apkg, lambda tmp: package.write_to_file(str(tmp), timestamp=timestamp))
-    manifest = {"deck": definition.name, "deck_id": definition.id, "timestamp": timestamp, "notes": current}
+    manifest = {"deck": definition.name, "deck_id": definition.id, "timestamp": timestamp, "notes": current,
+                "searches": {n.guid: n.search for n in notes}}
     atomic_write(manifest_path, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8"))
 
     new = sum(1 for g in current if g not in previous)
     changed = sum(1 for g, h in current.items() if g in previous and previous[g] != h)
-    retired = sum(1 for g in previous if g not in current)
+    retired = tuple(previous_searches[g] for g in previous if g not in current)
     return BuildReport(apkg, len(notes), new, changed, len(current) - new - changed, retired)
 
 
-def _read_manifest(path: Path) -> dict[str, str]:
+def _read_manifest(path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The previous build's GUID -> content hash and GUID -> Anki search."""
     try:
-        return dict(json.loads(path.read_text(encoding="utf-8"))["notes"])
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        return dict(manifest["notes"]), dict(manifest["searches"])
     except FileNotFoundError:
-        return {}
+        return {}, {}
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise QuizgenError(f"{path}: unreadable manifest ({exc}); delete it to start afresh") from None

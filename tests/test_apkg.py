@@ -106,7 +106,7 @@ def test_rebuild_updates_notes_and_keeps_scheduling(tmp_path, monkeypatch):
     deck = write_deck_file(tmp_path / "test.toml", count=4)
     out = tmp_path / "out"
     first = apkg.write_deck(load_deck(deck), out, T1)
-    assert (first.new, first.changed, first.unchanged, first.retired) == (10, 0, 0, 0)
+    assert (first.new, first.changed, first.unchanged, first.retired) == (10, 0, 0, ())
 
     col = fresh_collection(tmp_path / "anki")
     try:
@@ -122,7 +122,7 @@ def test_rebuild_updates_notes_and_keeps_scheduling(tmp_path, monkeypatch):
         original = apkg._source
         monkeypatch.setattr(apkg, "_source", lambda p: original(p) + " (revised)")
         second = apkg.write_deck(load_deck(deck), out, T2)
-        assert (second.new, second.changed, second.unchanged, second.retired) == (0, 9, 1, 0)
+        assert (second.new, second.changed, second.unchanged, second.retired) == (0, 9, 1, ())
 
         log = import_apkg(col, out / "test.apkg")
         assert len(log.updated) >= 9 and not log.new and not log.duplicate
@@ -138,12 +138,20 @@ def test_rebuild_updates_notes_and_keeps_scheduling(tmp_path, monkeypatch):
 def test_growing_and_shrinking_a_deck(tmp_path):
     out = tmp_path / "out"
     apkg.write_deck(load_deck(write_deck_file(tmp_path / "test.toml", count=4)), out, T1)
+    col = fresh_collection(tmp_path / "anki")
+    import_apkg(col, out / "test.apkg")
     grown = apkg.write_deck(load_deck(write_deck_file(tmp_path / "test.toml", count=6)), out, T2)
     # seeds are prefix-stable: the first four problems keep their notes
-    assert (grown.new, grown.changed, grown.unchanged, grown.retired) == (2, 0, 10, 0)
+    assert (grown.new, grown.changed, grown.unchanged, grown.retired) == (2, 0, 10, ())
     shrunk = apkg.write_deck(load_deck(write_deck_file(tmp_path / "test.toml", count=6, with_perturb=False)), out, T2)
-    assert shrunk.retired == 2
-    assert "cannot delete" in shrunk.summary()
+    assert len(shrunk.retired) == 2
+    assert all(s.startswith('"ProblemId:perturb.source_target/1/') for s in shrunk.retired)
+    assert "cannot delete" in shrunk.summary() and " OR ".join(shrunk.retired) in shrunk.summary()
+    try:  # the searches the report gives find exactly the retired notes in Anki
+        assert all(len(col.find_notes(search)) == 1 for search in shrunk.retired)
+        assert len(col.find_notes(" OR ".join(shrunk.retired))) == 2
+    finally:
+        col.close()
 
 
 def test_reordering_sections_keeps_identity(tmp_path):
