@@ -6,9 +6,7 @@ traceback and no partial output file.
 
 from __future__ import annotations
 
-import shlex
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +15,14 @@ import click
 from quizgen import __version__
 from quizgen.apkg import write_deck
 from quizgen.batch import MAX_COUNT, check_request, export_json, generate
-from quizgen.decks import KINDS, Section, deck_files, load_deck
+from quizgen.decks import KINDS, deck_files, load_deck
 from quizgen.errors import QuizgenError
 from quizgen.families import FAMILIES
 from quizgen.family import make_case, make_problem
 from quizgen.output import atomic_write, build_timestamp
 from quizgen.render import text
 from quizgen.resources import shipped
-from quizgen.sheets import KEY_MODES, MAX_STUDENTS, make_sheet, variant_seeds, write_sheet
-
-MAX_SHEET_COUNT = 50
+from quizgen.sheets import KEY_MODES, MAX_STUDENTS, plan_from_deck, plan_from_families, variant_seeds, write_sheet
 
 USER_ERROR = 2
 
@@ -192,35 +188,11 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None) 
         else:
             report = write_deck(definition, out_dir, stamp)
         click.echo(report.summary())
-        # one printable sheet per deck: a question from each section, and its key
-        sections = [replace(s, count=1) for s in definition.sections]
-        command = f"quizgen sheet --deck {shlex.quote(str(definition.path))} --count 1 --seed {{seed}}"
-        sheet_ = make_sheet(definition.name.split("::")[-1], definition.seed, sections, command) if sections else None
-        if sheet_ is not None:
-            for path in write_sheet(sheet_, out_dir, f"{definition.stem}-sheet", key="separate", formats=("pdf",),
-                                    timestamp=stamp):
-                click.echo(f"{path}: a sheet of {len(sheet_.items)} questions")
-
-
-def _sheet_sections(deck: Path | None, families: tuple[str, ...], count: int, difficulty: str | None,
-                    kind: str) -> tuple[list[Section], str, str, int | None]:
-    """Sections, the regenerate command (with a {seed} slot), a title and the deck's seed."""
-    if deck is not None:
-        if families:
-            raise QuizgenError("give --deck or --family, not both")
-        definition = load_deck(deck)
-        if not 1 <= count <= MAX_SHEET_COUNT:
-            raise QuizgenError(f"count must be between 1 and {MAX_SHEET_COUNT}, not {count}")
-        sections = [replace(s, count=count) for s in definition.sections]
-        command = f"quizgen sheet --deck {shlex.quote(str(deck))} --count {count} --seed {{seed}}"
-        return sections, command, definition.name.split("::")[-1], definition.seed
-    chosen = check_request(families or FAMILIES, count, difficulty)
-    if count > MAX_SHEET_COUNT:
-        raise QuizgenError(f"count must be between 1 and {MAX_SHEET_COUNT}, not {count}")
-    sections = [Section(f.id, count, kind, difficulty) for f in chosen]
-    command = "quizgen sheet " + "".join(f"--family {f.id} " for f in chosen if families) + f"--count {count} "
-    command += (f"--difficulty {difficulty} " if difficulty else "") + f"--kind {kind} --seed {{seed}}"
-    return sections, command, "Practice quiz", None
+        if definition.sections:  # one printable sheet per deck: a question from each section, and its key
+            deck_sheet = plan_from_deck(definition, 1).sheet(definition.seed)
+            for path in write_sheet(deck_sheet, out_dir, f"{definition.stem}-sheet", key="separate",
+                                    formats=("pdf",), timestamp=stamp):
+                click.echo(f"{path}: a sheet of {len(deck_sheet.items)} questions")
 
 
 @cli.command()
@@ -229,8 +201,8 @@ def _sheet_sections(deck: Path | None, families: tuple[str, ...], count: int, di
 @click.option("--family", "families", multiple=True, help="A family id; repeat for several (default: all).")
 @click.option("--count", type=int, default=1, show_default=True, help="Questions per family (or per deck section).")
 @click.option("--difficulty", default=None, help="easy, medium or hard (default: the levels take turns).")
-@click.option("--kind", type=click.Choice(KINDS), default="basic", show_default=True,
-              help="Worked questions or multiple choice (with --family).")
+@click.option("--kind", type=click.Choice(KINDS), default=None,
+              help="basic (worked questions, the default) or choice (multiple choice); with --family.")
 @click.option("--seed", type=int, default=None, help="Sheet seed (default: the deck's seed, else 0).")
 @click.option("--students", type=int, default=1, show_default=True,
               help="How many variants, one per student, each with its own seed.")
@@ -242,7 +214,7 @@ def _sheet_sections(deck: Path | None, families: tuple[str, ...], count: int, di
               show_default=True, help="Folder for the sheets.")
 @click.option("--timestamp", type=float, default=None,
               help="Date printed on the sheet and in the PDF (Unix seconds); default SOURCE_DATE_EPOCH, else now.")
-def sheet(deck: Path | None, families: tuple[str, ...], count: int, difficulty: str | None, kind: str,
+def sheet(deck: Path | None, families: tuple[str, ...], count: int, difficulty: str | None, kind: str | None,
           seed: int | None, students: int, key: str, fmt: str, title: str | None, out_dir: Path,
           timestamp: float | None) -> None:
     """Print a practice quiz (PDF via Typst, or HTML) with an answer key of worked solutions.
@@ -256,8 +228,11 @@ def sheet(deck: Path | None, families: tuple[str, ...], count: int, difficulty: 
       quizgen sheet --deck decks/circuits.toml --students 30 -o class/
       quizgen sheet --kind choice --key appended --format both --seed 7
     """
-    sections, command, default_title, deck_seed = _sheet_sections(deck, families, count, difficulty, kind)
-    base = seed if seed is not None else (deck_seed if deck_seed is not None else 0)
+    if deck is not None and (families or difficulty or kind):
+        raise QuizgenError("--family, --difficulty and --kind do not go with --deck: the deck's sections set them")
+    plan = plan_from_deck(load_deck(deck), count) if deck is not None else plan_from_families(
+        families, count, difficulty, kind or "basic")
+    base = seed if seed is not None else plan.default_seed
     if base < 0:
         raise QuizgenError(f"seed must be non-negative, not {base}")
     if not 1 <= students <= MAX_STUDENTS:
@@ -266,9 +241,8 @@ def sheet(deck: Path | None, families: tuple[str, ...], count: int, difficulty: 
     formats = ("pdf", "html") if fmt == "both" else (fmt,)
     stem = deck.stem if deck is not None else "quiz"
     for k, variant in enumerate(variant_seeds(base, students), 1):
-        sheet_ = make_sheet(title or default_title, variant, sections, command)
         name = f"{stem}-{variant}" if students == 1 else f"{stem}-student{k:02d}-{variant}"
-        for path in write_sheet(sheet_, out_dir, name, key=key, formats=formats, timestamp=stamp):
+        for path in write_sheet(plan.sheet(variant, title), out_dir, name, key=key, formats=formats, timestamp=stamp):
             click.echo(str(path))
 
 

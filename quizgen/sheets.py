@@ -9,8 +9,9 @@ the compiler ships), so the same seed and timestamp give the same bytes on every
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import latex2mathml.converter
@@ -18,8 +19,10 @@ import typst
 
 from quizgen.choices import lettered_options
 from quizgen.content import Math
-from quizgen.decks import Section
+from quizgen.batch import check_request
+from quizgen.decks import DeckDefinition, Section
 from quizgen.errors import QuizgenError
+from quizgen.families import FAMILIES
 from quizgen.output import atomic_write
 from quizgen.problem import Problem
 from quizgen.render import typst as typ
@@ -29,8 +32,8 @@ from quizgen.resources import jinja_env
 from quizgen.seeding import derive_seeds
 
 KEY_MODES = ("appended", "separate", "none")
-FORMATS = ("pdf", "html")
 MAX_QUESTIONS = 200
+MAX_PER_SECTION = 50
 MAX_STUDENTS = 500
 
 
@@ -43,6 +46,42 @@ class Sheet:
     seed: int
     items: tuple[tuple[Problem, str], ...]
     regenerate: str
+
+
+@dataclass(frozen=True)
+class SheetPlan:
+    """What a sheet asks, before a seed is chosen: its sections, default title and seed,
+    and the command that regenerates it (with a ``{seed}`` slot)."""
+
+    title: str
+    sections: tuple[Section, ...]
+    command: str
+    default_seed: int
+
+    def sheet(self, seed: int, title: str | None = None) -> "Sheet":
+        return make_sheet(title or self.title, seed, list(self.sections), self.command)
+
+
+def _check_per_section(count: int) -> None:
+    if not 1 <= count <= MAX_PER_SECTION:
+        raise QuizgenError(f"count must be between 1 and {MAX_PER_SECTION}, not {count}")
+
+
+def plan_from_deck(definition: DeckDefinition, count: int) -> SheetPlan:
+    """``count`` questions from each section of a deck, drawn from the deck's seed."""
+    _check_per_section(count)
+    command = f"quizgen sheet --deck {shlex.quote(str(definition.path))} --count {count} --seed {{seed}}"
+    return SheetPlan(definition.name.split("::")[-1], tuple(replace(s, count=count) for s in definition.sections),
+                     command, definition.seed)
+
+
+def plan_from_families(family_ids: tuple[str, ...], count: int, difficulty: str | None, kind: str) -> SheetPlan:
+    """``count`` questions of each family (all families when none is named)."""
+    families = check_request(family_ids or FAMILIES, count, difficulty)
+    _check_per_section(count)
+    command = ("quizgen sheet " + "".join(f"--family {f} " for f in family_ids) + f"--count {count} "
+               + (f"--difficulty {difficulty} " if difficulty else "") + f"--kind {kind} --seed {{seed}}")
+    return SheetPlan("Practice quiz", tuple(Section(f.id, count, kind, difficulty) for f in families), command, 0)
 
 
 def variant_seeds(base_seed: int, students: int) -> list[int]:

@@ -139,7 +139,8 @@ def test_typst_source_cannot_be_injected(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (("sheet", "--deck", "x.toml", "--family", "qk.scores"), "give --deck or --family, not both"),
+    (("sheet", "--deck", "x.toml", "--family", "qk.scores"), "do not go with --deck"),
+    (("sheet", "--deck", "x.toml", "--difficulty", "hard"), "do not go with --deck"),
     (("sheet", "--deck", "x.toml"), "no such deck file"),
     (("sheet", "--students", "0"), "students must be between 1 and 500"),
     (("sheet", "--count", "0"), "count must be between 1"),
