@@ -6,7 +6,7 @@ import json
 from typing import Any, Iterable, Iterator
 
 from quizgen.errors import QuizgenError
-from quizgen.families import FAMILIES, get_family
+from quizgen.families import get_family
 from quizgen.family import Family, make_problem
 from quizgen.problem import Problem
 from quizgen.render import text
@@ -71,7 +71,3 @@ def export_json(problems: Iterable[Problem]) -> bytes:
     lines = [json.dumps(export_record(p), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
              for p in problems]
     return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
-
-
-def all_family_ids() -> list[str]:
-    return list(FAMILIES)

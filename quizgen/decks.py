@@ -25,13 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from quizgen.batch import MAX_COUNT
+from quizgen.batch import MAX_COUNT, generate
 from quizgen.errors import QuizgenError
 from quizgen.facts import FACTS
 from quizgen.families import FAMILIES
-from quizgen.family import make_problem
 from quizgen.problem import Problem
-from quizgen.seeding import derive_seeds
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -63,10 +61,7 @@ class Section:
         return int.from_bytes(hashlib.sha256(key).digest()[:4], "little")
 
     def problems(self, base_seed: int) -> Iterator[Problem]:
-        family = FAMILIES[self.family]
-        levels = list(family.levels)
-        for k, seed in enumerate(derive_seeds(base_seed, self.family, self.count, stream=self.stream)):
-            yield make_problem(family, seed, self.difficulty or levels[k % len(levels)])
+        return generate([FAMILIES[self.family]], self.count, base_seed, self.difficulty, stream=self.stream)
 
 
 @dataclass(frozen=True)
