@@ -104,36 +104,20 @@ class Dag:
             frontier = nxt
         return dist
 
-    def sinks(self) -> list[int]:
-        return [v for v in self.vertices if not self.children(v)]
 
-
-def random_dag(
-    rng: np.random.Generator,
-    n_vertices: int,
-    edge_probability: float,
-    *,
-    max_id: int = 20,
-    path_length: int | None = None,
-) -> Dag:
+def random_dag(rng: np.random.Generator, n_vertices: int, edge_probability: float, *, max_id: int = 20) -> Dag:
     """A random DAG: distinct ids from 1..max_id in a random slot order, and each forward
-    pair of a hidden random topological order joined with ``edge_probability``. With
-    ``path_length``, a path of that many edges is laid through the order first, so the
-    longest path is at least that long.
+    pair of a hidden random topological order joined with ``edge_probability``.
 
     Isolated vertices are allowed here; families reject the draws they cannot use.
     """
     ids = rng.choice(np.arange(1, max_id + 1), size=n_vertices, replace=False).tolist()
     topo = rng.permutation(ids).tolist()
-    on_path: set[tuple[int, int]] = set()
-    if path_length is not None:
-        stops = sorted(rng.choice(n_vertices, size=path_length + 1, replace=False).tolist())
-        on_path = {(a, b) for a, b in zip(stops, stops[1:])}
     edges = [
         (topo[a], topo[b])
         for a in range(n_vertices)
         for b in range(a + 1, n_vertices)
-        if (a, b) in on_path or rng.random() < edge_probability
+        if rng.random() < edge_probability
     ]
     order = rng.permutation(len(edges))
     return Dag(tuple(int(v) for v in ids), tuple((int(edges[k][0]), int(edges[k][1])) for k in order))

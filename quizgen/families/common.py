@@ -51,12 +51,11 @@ def draw_dag(
     accept: Callable[[Dag], bool],
     *,
     max_id: int = 20,
-    path_length: int | None = None,
 ) -> Dag:
     """A connected random DAG with between ``sizes[0]`` and ``sizes[1]`` vertices that
     ``accept`` likes; a rejected draw raises ``Redraw``."""
     n = int(rng.integers(sizes[0], sizes[1] + 1))
-    dag = random_dag(rng, n, edge_probability, max_id=max_id, path_length=path_length)
+    dag = random_dag(rng, n, edge_probability, max_id=max_id)
     if not dag.edges or not is_connected(dag) or not accept(dag):
         raise Redraw("graph does not fit the level")
     return dag
@@ -109,7 +108,3 @@ def selector_matrix(weights: np.ndarray, widths: Sequence[int], convention: str)
             blocks = [identity if k == pick else num(0) for k in range(len(widths))]
             return Mat((tuple(blocks),)) if convention == "column" else Mat(tuple((b,) for b in blocks))
     return mat(weights)
-
-
-def sets_text(sets: dict[int, list[int]] | dict[str, list[int]]) -> str:
-    return "; ".join(f"{v}: {{{', '.join(str(w) for w in ws)}}}" for v, ws in sets.items())
