@@ -174,8 +174,6 @@ class VirtualHead(Family):
                  "W_V reads residual dims into value dims 0-3 in order; W_O writes value dims 0-3 to residual dims."),
             table(["head", "W_V reads", "W_O writes"],
                   [["1 (layer 1)", str(reads1), str(writes1)], ["2 (layer 2)", str(reads2), str(writes2)]]),
-            Display(seq(sym("W", "V", "1"), "=", mat(w_v1))),
-            Display(seq(sym("W", "V", "2"), "=", mat(w_v2))),
         )
         task = (para("Expand W_net1 = W_O1·W_V1 and W_net2 = W_O2·W_V2 as sums of e_a·e_bᵀ terms, then the "
                      "two-token copy W_net2·W_net1 and the one-token copy W_net2 + W_net1. Which dims arrive "
@@ -191,7 +189,10 @@ class VirtualHead(Family):
             Distractor(terms(one), mistakes.ONE_TOKEN_FOR_TWO),
         )
         steps = (
-            step("Head 1: each value dim k carries reads1[k] and is written to writes1[k].",
+            step("The value matrices: row k of W_V has its 1 in the column of the k-th dim read (W_O is the "
+                 "same shape transposed, for the dims written).",
+                 Display(seq(sym("W", "V", "1"), "=", mat(w_v1))), Display(seq(sym("W", "V", "2"), "=", mat(w_v2)))),
+            step("Head 1: each value dim k carries the k-th dim read and is written to the k-th dim written.",
                  Display(seq(sym("W", "net1"), "=", *terms(net1)))),
             step("Head 2 likewise.", Display(seq(sym("W", "net2"), "=", *terms(net2)))),
             step("Two-token copy: chain head 1 then head 2; only dims head 2 reads from head 1's output survive.",
