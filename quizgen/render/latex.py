@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from quizgen.content import (
-    DELIMITERS, Delim, Frac, Mat, Math, Num, Op, Seq, Sqrt, Sym, Word, format_number,
+    DELIMITERS, GREEK, OPERATORS, Delim, Frac, Mat, Math, Num, Op, Seq, Sqrt, Sym, Word, format_number,
 )
 
 _OPS = {
@@ -16,18 +16,12 @@ _DELIMS = {
     "ceil": (r"\left\lceil", r"\right\rceil"), "floor": (r"\left\lfloor", r"\right\rfloor"),
     "norm": (r"\left\lVert", r"\right\rVert"), "abs": (r"\left|", r"\right|"),
 }
-_GREEK = {"alpha", "beta", "lambda", "tau", "theta", "Sigma"}
 _TEXT_ESCAPES = {"\\": r"\backslash ", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}", "#": r"\#",
                  "$": r"\$", "%": r"\%", "&": r"\&", "~": r"\~{}"}
-assert set(_DELIMS) == set(DELIMITERS)
+assert set(_DELIMS) == set(DELIMITERS) and set(_OPS) == set(OPERATORS)
 
 
 def _text(s: str) -> str:
-    return "".join(_TEXT_ESCAPES.get(c, c) for c in s)
-
-
-def _script(s: str) -> str:
-    """A sub- or superscript: identifiers upright-free, digits and signs as they are."""
     return "".join(_TEXT_ESCAPES.get(c, c) for c in s)
 
 
@@ -35,14 +29,14 @@ def latex(node: Math) -> str:
     """The LaTeX source of a formula (no surrounding delimiters)."""
     match node:
         case Sym():
-            base = f"\\{node.name}" if node.name in _GREEK else (
+            base = f"\\{node.name}" if node.name in GREEK else (
                 node.name if len(node.name) == 1 else rf"\mathrm{{{_text(node.name)}}}")
             if node.accent == "tilde":
                 base = rf"\tilde{{{base}}}"
             if node.sub is not None:
-                base += f"_{{{_script(node.sub)}}}"
+                base += f"_{{{_text(node.sub)}}}"
             if node.sup is not None:
-                base += "^{\\top}" if node.sup == "T" else f"^{{{_script(node.sup)}}}"
+                base += "^{\\top}" if node.sup == "T" else f"^{{{_text(node.sup)}}}"
             return base
         case Num():
             return format_number(node.value, node.digits)

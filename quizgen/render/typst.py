@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from quizgen.content import (
-    DELIMITERS, Block, Delim, Display, Figure, Frac, Heatmap, Inline, Mat, Math, Num, Op, Para, Seq, Sqrt,
+    DELIMITERS, GREEK, OPERATORS, Block, Delim, Display, Figure, Frac, Heatmap, Inline, Mat, Math, Num, Op, Para, Seq, Sqrt,
     Step, Sym, Table, Word, format_number,
 )
 from quizgen.figures import cell_text
@@ -26,10 +26,9 @@ _DELIMS = {
     "paren": ("lr((", "))"), "brace": ("lr({", "})"), "bracket": ("lr([", "])"),
     "ceil": ("ceil(", ")"), "floor": ("floor(", ")"), "norm": ("norm(", ")"), "abs": ("abs(", ")"),
 }
-_GREEK = {"alpha", "beta", "lambda", "tau", "theta", "Sigma"}
 PX_TO_PT = 0.75
 MAX_FIGURE_PT = 400.0
-assert set(_DELIMS) == set(DELIMITERS)
+assert set(_DELIMS) == set(DELIMITERS) and set(_OPS) == set(OPERATORS)
 
 
 def string(text: str) -> str:
@@ -52,7 +51,7 @@ def math(node: Math) -> str:
     """Typst math source (without the surrounding ``$``)."""
     match node:
         case Sym():
-            base = node.name if node.name in _GREEK or len(node.name) == 1 else string(node.name)
+            base = node.name if node.name in GREEK or len(node.name) == 1 else string(node.name)
             if node.accent == "tilde":
                 base = f"tilde({base})"
             if node.sub is not None:
