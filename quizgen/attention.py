@@ -34,11 +34,7 @@ def embeddings(dag: Dag, blocks: Sequence[str], positions: dict[int, int] | None
         if name == "identity":
             parts.append(np.eye(n))
         elif name == "frontier":
-            frontier = np.zeros((n, n))
-            for v in dag.vertices:
-                for w in dag.children(v):
-                    frontier[dag.slot(v), dag.slot(w)] = 1.0
-            parts.append(frontier)
+            parts.append(dag.adjacency())
         elif name == "position":
             if positions is None:
                 raise ValueError("a position block needs positions")

@@ -90,6 +90,17 @@ class Dag:
                 stack.extend(self.children(w))
         return [w for w in self.vertices if w in seen]
 
+    def closure(self) -> "Dag":
+        """The same vertices with an edge from each vertex to everything it reaches."""
+        return Dag(self.vertices, tuple((v, w) for v in self.vertices for w in self.reachable(v)))
+
+    def adjacency(self) -> np.ndarray:
+        """A[u, v] = 1 for each edge u -> v, rows and columns in slot order."""
+        out = np.zeros((len(self.vertices), len(self.vertices)))
+        for u, v in self.edges:
+            out[self.slot(u), self.slot(v)] = 1.0
+        return out
+
     def distances(self, v: int) -> dict[int, int]:
         """Shortest number of edges from ``v`` to each vertex it reaches (BFS)."""
         dist = {v: 0}

@@ -82,12 +82,11 @@ class GraphEmbeddings(Family):
         def row_of(matrix: np.ndarray, vertex_slot: int = k) -> tuple:
             return (mat(matrix[vertex_slot]),)
 
-        reachable_dag = Dag(dag.vertices, tuple((v, w) for v in dag.vertices for w in dag.reachable(v)))
         reversed_dag = Dag(dag.vertices, tuple((v, u) for u, v in dag.edges))
         swapped = [1, 0, *range(2, len(blocks))]
         by_id = Dag(tuple(sorted(dag.vertices)), dag.edges)
         distractors = (
-            Distractor(row_of(embeddings(reachable_dag, blocks, positions)), mistakes.FRONTIER_AS_REACHABLE),
+            Distractor(row_of(embeddings(dag.closure(), blocks, positions)), mistakes.FRONTIER_AS_REACHABLE),
             Distractor(row_of(embeddings(reversed_dag, blocks, positions)), mistakes.FRONTIER_AS_PARENTS),
             Distractor(row_of(embeddings(dag, [blocks[s] for s in swapped], positions)), mistakes.BLOCKS_SWAPPED),
             Distractor(row_of(embeddings(by_id, blocks, positions), by_id.slot(focus)), mistakes.SLOTS_BY_ID),

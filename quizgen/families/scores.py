@@ -121,13 +121,12 @@ class QKScores(Family):
         question = ("Which source(s) does each target attend to, by the raw scores?",)
         choice = attends_text(truth["attends_to"])
         self_match = scores(project(w_k, emb, convention), k)
-        reach = Dag(dag.vertices, tuple((v, w) for v in dag.vertices for w in dag.reachable(v)))
         all_on_zero = {t: (src or list(dag.vertices)) for t, src in truth["attends_to"].items()}
         distractors = (
             Distractor(attends_text(attends_to(dag, s.T)), mistakes.ROWS_COLUMNS_SWAPPED),
             Distractor(attends_text(attends_to(dag, self_match)), mistakes.QUERY_FROM_IDENTITY),
             Distractor(attends_text(all_on_zero), mistakes.ZERO_ROW_ATTENDS_ALL),
-            Distractor(attends_text(attends_to(dag, _reach_scores(reach))), mistakes.FRONTIER_AS_REACHABLE),
+            Distractor(attends_text(attends_to(dag, dag.closure().adjacency())), mistakes.FRONTIER_AS_REACHABLE),
         )
         q_sym, k_sym = ("Q_v = W_Q · emb_v", "K_v = W_K · emb_v") if convention == "column" else (
             "Q = X · W_Q (row v)", "K = X · W_K (row v)")
@@ -142,15 +141,6 @@ class QKScores(Family):
         )
         answer = (Display(seq(sym("S"), "=", mat(s))), para(*choice))
         return Solution(truth, prompt, task, answer, steps, question, choice, distractors)
-
-
-def _reach_scores(reach: Dag) -> np.ndarray:
-    """Scores as if each frontier held every reachable vertex: 1 where i is reachable from j."""
-    n = len(reach.vertices)
-    out = np.zeros((n, n))
-    for u, v in reach.edges:
-        out[reach.slot(u), reach.slot(v)] = 1.0
-    return out
 
 
 class QKSoftmax(Family):
