@@ -15,7 +15,7 @@ from pathlib import Path
 
 import genanki
 
-from quizgen.apkg import write_deck
+from quizgen.writers.apkg import write_deck
 from quizgen.decks import load_deck
 from quizgen.families import FAMILIES
 

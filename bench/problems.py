@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from quizgen.cli import cli
 from quizgen.families import FAMILIES
-from quizgen.family import make_problem
+from quizgen.model.family import make_problem
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ import pypdf
 
 from quizgen.decks import Section
 from quizgen.families import FAMILIES
-from quizgen.sheets import make_sheet, variant_seeds, write_sheet
+from quizgen.writers.sheets import make_sheet, variant_seeds, write_sheet
 
 STAMP = 1_800_000_000
 

@@ -13,16 +13,17 @@ from typing import Any
 import click
 
 from quizgen import __version__
-from quizgen.apkg import write_deck
-from quizgen.batch import MAX_COUNT, check_request, export_json, generate
+from quizgen.writers.apkg import write_deck
+from quizgen.batch import MAX_COUNT, check_request, generate
+from quizgen.writers.export import export_json
 from quizgen.decks import KINDS, deck_files, load_deck
 from quizgen.errors import QuizgenError
 from quizgen.families import FAMILIES
-from quizgen.family import make_case, make_problem
-from quizgen.output import atomic_write, build_timestamp
+from quizgen.model.family import make_case, make_problem
+from quizgen.writers.output import atomic_write, build_timestamp
 from quizgen.render import text
 from quizgen.resources import shipped
-from quizgen.sheets import KEY_MODES, MAX_STUDENTS, plan_from_deck, plan_from_families, variant_seeds, write_sheet
+from quizgen.writers.sheets import KEY_MODES, MAX_STUDENTS, plan_from_deck, plan_from_families, variant_seeds, write_sheet
 
 USER_ERROR = 2
 

@@ -29,7 +29,7 @@ from quizgen.batch import MAX_COUNT, generate
 from quizgen.errors import QuizgenError
 from quizgen.facts import FACTS
 from quizgen.families import FAMILIES
-from quizgen.problem import Problem
+from quizgen.model.problem import Problem
 
 if sys.version_info >= (3, 11):
     import tomllib

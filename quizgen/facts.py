@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Union
 
-from quizgen.content import Delim, Frac, Inline, Sqrt, Word, num, seq, sym
+from quizgen.model.content import Delim, Frac, Inline, Sqrt, Word, num, seq, sym
 
 
 @dataclass(frozen=True)

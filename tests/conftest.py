@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from quizgen.families import FAMILIES
-from quizgen.family import make_problem
-from quizgen.problem import Problem
+from quizgen.model.family import make_problem
+from quizgen.model.problem import Problem
 
 SEEDS_PER_FAMILY = 1000
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from anki_helpers import TEMPLATE_ERRORS, fresh_collection, import_apkg, visible_text
-from quizgen import apkg
+from quizgen.writers import apkg
 from quizgen.cli import cli
 from quizgen.decks import deck_files, load_deck
 from quizgen.facts import FACTS, Cloze
@@ -172,7 +172,7 @@ def test_guid_comes_from_identity_not_text():
 
 def test_timestamp_from_source_date_epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    from quizgen.output import build_timestamp
+    from quizgen.writers.output import build_timestamp
 
     assert build_timestamp(None) == 1767225600
     assert build_timestamp(5.0) == 5.0

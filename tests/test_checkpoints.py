@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from quizgen.attention import softmax
+from quizgen.math.attention import softmax
 from quizgen.families import FAMILIES
-from quizgen.family import make_case
+from quizgen.model.family import make_case
 
 
 def test_softmax_checkpoints():
@@ -72,7 +72,7 @@ def test_lookahead_takes_the_shallower_way_to_certainty():
     """Goal five edges away, dead ends two and three deep, a branch that rejoins the path:
     ruling out the dead ends (3) is quicker than reaching the goal, so L = 3."""
     from quizgen.families.search import lookahead, useful_children
-    from quizgen.graphs import Dag
+    from quizgen.math.graphs import Dag
 
     s, a, b, c, d, g, t, k, l, m, n, o = range(12)
     edges = ((s, a), (a, b), (b, c), (c, d), (d, g), (s, t), (t, c), (s, k), (k, l), (s, m), (m, n), (n, o))

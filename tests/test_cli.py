@@ -99,7 +99,7 @@ def test_unwritable_output_leaves_no_file(run, tmp_path, monkeypatch):
     assert result.exit_code == 2 and "cannot write" in result.output and not missing.parent.exists()
 
     # a folder we may not write to (simulated: the tests may run as root, whom chmod does not stop)
-    from quizgen import output
+    from quizgen.writers import output
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
@@ -118,7 +118,7 @@ def test_output_that_is_a_directory(run, tmp_path):
 
 
 def test_failed_write_keeps_the_old_file_and_leaves_no_temp(tmp_path, monkeypatch):
-    from quizgen import output
+    from quizgen.writers import output
     from quizgen.errors import QuizgenError
 
     target = tmp_path / "x.json"

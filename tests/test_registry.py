@@ -8,9 +8,9 @@ import numpy as np
 
 import pytest
 
-from quizgen.content import Figure
+from quizgen.model.content import Figure
 from quizgen.families import FAMILIES
-from quizgen.family import LEVELS, make_case, make_problem
+from quizgen.model.family import LEVELS, make_case, make_problem
 from quizgen.render import text
 
 SPINE = {"graph.embeddings", "qk.scores", "qk.softmax", "merge.reachable", "merge.position",

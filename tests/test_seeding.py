@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 from quizgen.families import FAMILIES
-from quizgen.family import make_problem
-from quizgen.seeding import derive_seeds, family_words
+from quizgen.model.family import make_problem
+from quizgen.model.seeding import derive_seeds, family_words
 
 
 def test_family_words_are_fixed_constants():

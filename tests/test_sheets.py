@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from quizgen.cli import cli
 from quizgen.decks import Section
 from quizgen.families import FAMILIES
-from quizgen.sheets import make_sheet, variant_seeds, write_sheet
+from quizgen.writers.sheets import make_sheet, variant_seeds, write_sheet
 
 STAMP = 1_800_000_000
 VOID = {"meta", "br", "img", "hr", "input", "link", "col", "area", "base", "source", "track", "wbr",

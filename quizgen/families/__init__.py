@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quizgen.family import Family
+from quizgen.model.family import Family
 from quizgen.families.ablation import AblationEffect, AblationThreshold
 from quizgen.families.circuits import CircuitsQKOV, Composition, VirtualHead
 from quizgen.families.embeddings import GraphEmbeddings

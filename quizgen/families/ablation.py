@@ -6,11 +6,11 @@ from typing import Any
 
 import numpy as np
 
-from quizgen import mistakes
-from quizgen.attention import softmax
-from quizgen.content import Frac, heatmap, Word, format_percent, mat, para, seq, step
-from quizgen.family import Family, Redraw
-from quizgen.problem import Distractor, Solution
+from quizgen.model import mistakes
+from quizgen.math.attention import softmax
+from quizgen.model.content import Frac, heatmap, Word, format_percent, mat, para, seq, step
+from quizgen.model.family import Family, Redraw
+from quizgen.model.problem import Distractor, Solution
 
 THRESHOLD_LEVELS = {"easy": (4, (0.5,)), "medium": (5, (0.2, 0.3)), "hard": (6, (0.15, 0.2, 0.25))}
 WORDS = ("When", "Mary", "and", "John", "went", "to", "the", "store", "gave", "a")

@@ -6,11 +6,11 @@ from typing import Any
 
 import numpy as np
 
-from quizgen import mistakes
-from quizgen.attention import composition_score, frobenius, selector, unit_terms
-from quizgen.content import Display, Frac, Inline, Word, mat, num, para, seq, step, sym, table
-from quizgen.family import Family, Redraw
-from quizgen.problem import Distractor, Solution
+from quizgen.model import mistakes
+from quizgen.math.attention import composition_score, frobenius, selector, unit_terms
+from quizgen.model.content import Display, Frac, Inline, Word, mat, num, para, seq, step, sym, table
+from quizgen.model.family import Family, Redraw
+from quizgen.model.problem import Distractor, Solution
 
 RESIDUAL = 16
 HEAD = 4

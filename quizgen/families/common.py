@@ -7,13 +7,13 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from quizgen.attention import block_selector
-from quizgen.content import (
+from quizgen.math.attention import block_selector
+from quizgen.model.content import (
     Figure, Inline, Mat, Para, Table, Word, braces, mat, num, para, seq, sym, table,
 )
-from quizgen.family import Redraw
-from quizgen.figures import dag_svg
-from quizgen.graphs import Dag, is_connected, random_dag
+from quizgen.model.family import Redraw
+from quizgen.render.figures import dag_svg
+from quizgen.math.graphs import Dag, is_connected, random_dag
 
 CONVENTION = para(
     "Convention: rows are targets (the query token j, FROM), columns are sources (the key "

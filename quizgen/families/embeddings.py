@@ -6,13 +6,13 @@ from typing import Any
 
 import numpy as np
 
-from quizgen import mistakes
-from quizgen.attention import embeddings
-from quizgen.content import Display, mat, para, seq, step, sym
-from quizgen.family import Family
+from quizgen.model import mistakes
+from quizgen.math.attention import embeddings
+from quizgen.model.content import Display, mat, para, seq, step, sym
+from quizgen.model.family import Family
 from quizgen.families.common import dag_from, dag_inputs, describe_graph, draw_dag, embedding_rows, graph_figure, max_children
-from quizgen.graphs import Dag
-from quizgen.problem import Distractor, Solution
+from quizgen.math.graphs import Dag
+from quizgen.model.problem import Distractor, Solution
 
 BLOCK_TEXT = {
     "identity": "identity one-hot over the slots",

@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from quizgen import mistakes
-from quizgen.attention import attended, softmax
-from quizgen.content import Display, call, format_percent, mat, num, para, seq, step, sym, table
-from quizgen.family import Family, Redraw
-from quizgen.problem import Distractor, Solution
+from quizgen.model import mistakes
+from quizgen.math.attention import attended, softmax
+from quizgen.model.content import Display, call, format_percent, mat, num, para, seq, step, sym, table
+from quizgen.model.family import Family, Redraw
+from quizgen.model.problem import Distractor, Solution
 
 ROTATION_LEVELS = {
     "easy": ((30, 45, 60), (1.0,), (1.0,), (3, 5)),

@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from quizgen import mistakes
-from quizgen.attention import attention_forward, softmax
-from quizgen.content import Display, Frac, heatmap, Sqrt, Word, format_percent, mat, num, para, seq, step, sym, table
-from quizgen.family import Family, Redraw
-from quizgen.problem import Distractor, Solution
+from quizgen.model import mistakes
+from quizgen.math.attention import attention_forward, softmax
+from quizgen.model.content import Display, Frac, heatmap, Sqrt, Word, format_percent, mat, num, para, seq, step, sym, table
+from quizgen.model.family import Family, Redraw
+from quizgen.model.problem import Distractor, Solution
 
 ROW_CONVENTION = para(
     "Row vectors (one token per row): ", seq(sym("Q"), "=", sym("X"), sym("W", "Q")), ", ",

@@ -7,12 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from quizgen import mistakes
-from quizgen.content import Display, braces, mat, para, seq, step, sym, table
-from quizgen.family import Family, Redraw
+from quizgen.model import mistakes
+from quizgen.model.content import Display, braces, mat, para, seq, step, sym, table
+from quizgen.model.family import Family, Redraw
 from quizgen.families.common import dag_from, describe_graph, draw_dag, graph_figure, labelled_matrix, max_children
-from quizgen.graphs import Dag, branching_dag, merge_rounds, rounds_needed
-from quizgen.problem import Distractor, Solution
+from quizgen.math.graphs import Dag, branching_dag, merge_rounds, rounds_needed
+from quizgen.model.problem import Distractor, Solution
 
 REACH_LEVELS = {
     "easy": ((4, 5), (3, 4)),

@@ -7,13 +7,13 @@ from typing import Any
 
 import numpy as np
 
-from quizgen import mistakes
-from quizgen.attention import block_selector, embeddings
-from quizgen.content import Display, format_number, mat, num, para, seq, step, sym, table
-from quizgen.family import Family
+from quizgen.model import mistakes
+from quizgen.math.attention import block_selector, embeddings
+from quizgen.model.content import Display, format_number, mat, num, para, seq, step, sym, table
+from quizgen.model.family import Family
 from quizgen.families.common import dag_from, describe_graph, draw_dag, graph_figure, max_children, selector_matrix
-from quizgen.graphs import Dag
-from quizgen.problem import Distractor, Solution
+from quizgen.math.graphs import Dag
+from quizgen.model.problem import Distractor, Solution
 
 Q_WEIGHTS = (0.1, 0.2, 0.25, 0.5, 2.0)
 

@@ -7,17 +7,17 @@ from typing import Any
 
 import numpy as np
 
-from quizgen import mistakes
-from quizgen.attention import attended, block_selector, embeddings, project, scores, softmax
-from quizgen.content import Display, Frac, call, Sqrt, Word, mat, num, para, seq, step, sym, table
-from quizgen.family import Family
+from quizgen.model import mistakes
+from quizgen.math.attention import attended, block_selector, embeddings, project, scores, softmax
+from quizgen.model.content import Display, Frac, call, Sqrt, Word, mat, num, para, seq, step, sym, table
+from quizgen.model.family import Family
 from quizgen.families.common import (
     CONVENTION, dag_from, dag_inputs, describe_graph, draw_dag, embedding_rows, graph_figure,
     labelled_matrix, max_children, selector_matrix, vertex_set,
 )
 from quizgen.families.embeddings import BLOCK_TEXT
-from quizgen.graphs import Dag
-from quizgen.problem import Distractor, Solution
+from quizgen.math.graphs import Dag
+from quizgen.model.problem import Distractor, Solution
 
 CONVENTION_TEXT = {
     "column": para("Column vectors: ", seq(sym("Q", "j"), "=", sym("W", "Q"), "cdot", sym("emb", "j")), " and ",

@@ -6,12 +6,12 @@ from typing import Any
 
 import numpy as np
 
-from quizgen import mistakes
-from quizgen.content import braces, para, step, table
-from quizgen.family import Family
+from quizgen.model import mistakes
+from quizgen.model.content import braces, para, step, table
+from quizgen.model.family import Family
 from quizgen.families.common import graph_figure
-from quizgen.graphs import Dag
-from quizgen.problem import Distractor, Solution
+from quizgen.math.graphs import Dag
+from quizgen.model.problem import Distractor, Solution
 
 # per level: length of the path to the goal, length of each dead-end branch, how many
 # branches, extra leaves, padding tokens

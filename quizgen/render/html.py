@@ -13,8 +13,8 @@ from typing import Callable
 
 from markupsafe import Markup
 
-from quizgen.content import Block, Display, Figure, Heatmap, Inline, Math, Para, Step, Table
-from quizgen.figures import heatmap_svg
+from quizgen.model.content import Block, Display, Figure, Heatmap, Inline, Math, Para, Step, Table
+from quizgen.render.figures import heatmap_svg
 from quizgen.render.latex import cloze_safe, latex
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quizgen.content import (
+from quizgen.model.content import (
     DELIMITERS, GREEK, OPERATORS, Delim, Frac, Mat, Math, Num, Op, Seq, Sqrt, Sym, Word, format_number,
 )
 

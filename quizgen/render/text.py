@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from quizgen.content import (
+from quizgen.model.content import (
     DELIMITERS, GREEK, OPERATORS, Block, Delim, Display, Figure, Frac, Heatmap, Inline, Mat, Math,
     Num, Op, Para, Seq, Sqrt, Step, Sym, Table, Word, format_number,
 )

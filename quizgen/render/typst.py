@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from quizgen.content import (
+from quizgen.model.content import (
     DELIMITERS, GREEK, OPERATORS, Block, Delim, Display, Figure, Frac, Heatmap, Inline, Mat, Math, Num, Op, Para, Seq, Sqrt,
     Step, Sym, Table, Word, format_number,
 )
-from quizgen.figures import cell_text
+from quizgen.render.figures import cell_text
 from quizgen.render.html import media_name
 
 _OPS = {

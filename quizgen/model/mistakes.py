@@ -4,7 +4,7 @@ Each is a real slip a student makes on these exercises; the explanation is what 
 answer key says next to the wrong option.
 """
 
-from quizgen.problem import Mistake
+from quizgen.model.problem import Mistake
 
 # embeddings and score matrices
 FRONTIER_AS_REACHABLE = Mistake(

@@ -24,10 +24,10 @@ import genanki
 
 from quizgen.decks import DeckDefinition, Section
 from quizgen.errors import QuizgenError
-from quizgen.output import atomic_write, atomic_write_with
+from quizgen.writers.output import atomic_write, atomic_write_with
 from quizgen.facts import FACTS, Cloze, Fact
-from quizgen.choices import lettered_options
-from quizgen.problem import Problem
+from quizgen.model.choices import lettered_options
+from quizgen.model.problem import Problem
 from quizgen.render.html import HtmlWriter
 from quizgen.resources import jinja_env, shipped
 

@@ -2,7 +2,7 @@
 
 ``inputs`` (the drawn parameters) and ``truth`` (the computed answers) are plain JSON
 values. The prompt, answer and worked steps are structured content (see
-``quizgen.content``) built from the same variables as the truth. Distractors are wrong
+``quizgen.model.content``) built from the same variables as the truth. Distractors are wrong
 answers, each produced by a named mistake.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from quizgen.content import Block, Inline, Step
+from quizgen.model.content import Block, Inline, Step
 
 
 @dataclass(frozen=True)

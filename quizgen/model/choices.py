@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from quizgen.content import Inline
-from quizgen.problem import Mistake, Problem
+from quizgen.model.content import Inline
+from quizgen.model.problem import Mistake, Problem
 
 MAX_OPTIONS = 4
 LETTERS = "ABCD"

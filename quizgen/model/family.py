@@ -13,9 +13,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from quizgen.problem import Problem, Solution
+from quizgen.model.problem import Problem, Solution
 from quizgen.render.text import inline
-from quizgen.seeding import problem_rng
+from quizgen.model.seeding import problem_rng
 
 LEVELS = ("easy", "medium", "hard")
 MAX_TRIES = 500

@@ -10,7 +10,7 @@ from typing import Sequence
 
 import numpy as np
 
-from quizgen.graphs import Dag
+from quizgen.math.graphs import Dag
 
 BLOCKS = ("identity", "frontier", "position")
 

@@ -10,7 +10,7 @@ import math
 from html import escape
 from typing import Sequence
 
-from quizgen.graphs import Dag
+from quizgen.math.graphs import Dag
 
 NODE_R = 17
 COL_GAP = 78

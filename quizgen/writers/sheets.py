@@ -17,19 +17,19 @@ from pathlib import Path
 import latex2mathml.converter
 import typst
 
-from quizgen.choices import lettered_options
-from quizgen.content import Math
+from quizgen.model.choices import lettered_options
+from quizgen.model.content import Math
 from quizgen.batch import check_request
 from quizgen.decks import DeckDefinition, Section
 from quizgen.errors import QuizgenError
 from quizgen.families import FAMILIES
-from quizgen.output import atomic_write
-from quizgen.problem import Problem
+from quizgen.writers.output import atomic_write
+from quizgen.model.problem import Problem
 from quizgen.render import typst as typ
 from quizgen.render.html import HtmlWriter
 from quizgen.render.latex import latex
 from quizgen.resources import jinja_env
-from quizgen.seeding import derive_seeds
+from quizgen.model.seeding import derive_seeds
 
 KEY_MODES = ("appended", "separate", "none")
 MAX_QUESTIONS = 200

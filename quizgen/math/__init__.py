@@ -1,0 +1,1 @@
+"""The shared mathematics: attention (softmax, scores, circuits) and small directed graphs."""

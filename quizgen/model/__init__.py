@@ -1,0 +1,1 @@
+"""The problem model: problems, families, structured content, options, mistakes and seeds."""

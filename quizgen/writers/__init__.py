@@ -1,0 +1,1 @@
+"""Writers: Anki packages, printable sheets, JSON export, and the safe file writing they share."""
