@@ -55,22 +55,49 @@ class Family:
         """Truth, prompt, answer, worked steps and distractors for ``inputs``."""
         raise NotImplementedError
 
+    def case(self, inputs: dict[str, Any], truth: dict[str, Any]) -> str:
+        """The kind of case a problem is: "typical", or the name of a pitfall it shows (ties,
+        an all-zero row, nothing above threshold, ...). The case-mix tests keep each
+        pitfall to at most a quarter of a level's problems."""
+        return "typical"
+
     @property
     def summary(self) -> str:
         """First line of the family's docstring."""
         return (self.__doc__ or "").strip().splitlines()[0]
 
 
-def distinct_options(solution: Solution) -> Solution:
-    """Drop distractors that read the same as the answer or as an earlier distractor;
-    reject the draw when fewer than ``MIN_DISTRACTORS`` remain."""
-    seen = {inline(solution.choice)}
+def printed(value: Any, decimals: int | None) -> Any:
+    """``value`` as a student reads it: every number rounded to ``decimals`` (when given),
+    lists as tuples, so two values compare equal exactly when they print alike."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+        if decimals is not None:
+            number = round(number, decimals)
+        return number + 0.0  # -0.0 prints as 0
+    if isinstance(value, dict):
+        return tuple(sorted((k, printed(v, decimals)) for k, v in value.items()))
+    return tuple(printed(v, decimals) for v in value)
+
+
+def fair_options(solution: Solution) -> Solution:
+    """The fairness gate every draw passes: drop distractors that read the same as the
+    answer or an earlier option, or whose value equals one at the printed precision; reject
+    the draw when fewer than ``MIN_DISTRACTORS`` remain."""
+    seen_text = {inline(solution.choice)}
+    seen_values = [printed(solution.value, solution.decimals)] if solution.value is not None else []
     kept = []
     for d in solution.distractors:
         text = inline(d.choice)
-        if text not in seen:
-            seen.add(text)
-            kept.append(d)
+        value = printed(d.value, solution.decimals) if d.value is not None else None
+        if text in seen_text or (value is not None and value in seen_values):
+            continue
+        seen_text.add(text)
+        if value is not None:
+            seen_values.append(value)
+        kept.append(d)
     if len(kept) < MIN_DISTRACTORS:
         raise Redraw("too few distinct distractors")
     return replace(solution, distractors=tuple(kept))
@@ -84,7 +111,7 @@ def make_problem(family: Family, seed: int, difficulty: str) -> Problem:
     for _ in range(MAX_TRIES):
         try:
             inputs = family.draw(rng, difficulty)
-            solution = distinct_options(family.solve(inputs))
+            solution = fair_options(family.solve(inputs))
         except Redraw:
             continue
         return Problem(family.id, family.version, seed, difficulty, _tags(family, difficulty), inputs, solution)
@@ -94,7 +121,7 @@ def make_problem(family: Family, seed: int, difficulty: str) -> Problem:
 def make_case(family: Family, name: str) -> Problem:
     """A fixed case of ``family`` by name; its id carries the case name as the seed."""
     difficulty, inputs = family.cases[name]
-    solution = distinct_options(family.solve(inputs))
+    solution = fair_options(family.solve(inputs))
     return Problem(family.id, family.version, name, difficulty, _tags(family, difficulty), inputs, solution)
 
 

@@ -24,10 +24,17 @@ class Mistake:
 
 @dataclass(frozen=True)
 class Distractor:
-    """A wrong option for multiple choice, and the mistake that leads to it."""
+    """A wrong option for multiple choice, and the mistake that leads to it.
+
+    ``value`` is what the mistake computes (a JSON value: number, list, matrix, set as a
+    sorted list, text), in the same units and form as ``Solution.value``; the fairness gate
+    compares values at the printed precision, and the practice page matches typed answers
+    against them.
+    """
 
     choice: tuple[Inline, ...]
     mistake: Mistake
+    value: Any = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,11 @@ class Solution:
     whole worked exercise (a sheet prints both), while ``question`` asks the one thing a
     flashcard or a multiple-choice item asks. Figures are ``Figure`` blocks inside the
     prompt or the steps, where they belong.
+
+    ``value`` is the right option's value (JSON, same form as each distractor's ``value``)
+    and ``decimals`` the number of decimals its numbers are printed with (None: exact
+    values such as integers, vertex sets or shapes). ``answer`` is the full answer to
+    ``task``, labelled; the multiple-choice answer is ``choice``.
     """
 
     truth: dict[str, Any]
@@ -48,6 +60,8 @@ class Solution:
     question: tuple[Inline, ...]
     choice: tuple[Inline, ...]
     distractors: tuple[Distractor, ...]
+    value: Any = None
+    decimals: int | None = None
 
 
 @dataclass(frozen=True)
