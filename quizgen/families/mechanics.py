@@ -33,40 +33,96 @@ def shape_text(shape: list[int] | tuple[int, int]) -> str:
     return f"{shape[0]} × {shape[1]}"
 
 
+# The mistakes of attention.shapes, one function each (values in the answer's form).
+def output_model_width(n: int, d_model: int) -> list[int]:
+    """Z given the model width: n × d_model instead of n × d_k."""
+    return [n, d_model]
+
+
+def z_as_pattern(n: int) -> list[int]:
+    """Z confused with the pattern A: n × n."""
+    return [n, n]
+
+
+def transposed_shape(shape: list[int]) -> list[int]:
+    """A shape written columns × rows."""
+    return [shape[1], shape[0]]
+
+
+def one_head_parameters(d_model: int, d_k: int) -> int:
+    """W_Q, W_K, W_V of a single head only: 3 · d_model · d_k."""
+    return 3 * d_model * d_k
+
+
+def full_width_parameters(d_model: int, heads: int) -> int:
+    """Every head given the full width d_model: 3 · d_model · d_model · h."""
+    return 3 * d_model * d_model * heads
+
+
+def one_matrix_parameters(d_model: int, d_k: int, heads: int) -> int:
+    """Only one of the three projections counted: d_model · d_k · h."""
+    return d_model * d_k * heads
+
+
+def one_head_score_entries(n: int) -> int:
+    """The score entries of a single head: n²."""
+    return n * n
+
+
+def query_entries(n: int, d_k: int, heads: int) -> int:
+    """The entries of Q (n × d_k per head) counted instead of the n × n scores."""
+    return heads * n * d_k
+
+
+def linear_score_entries(n: int, heads: int) -> int:
+    """A score matrix that grows linearly: h · n."""
+    return heads * n
+
+
+HEAD_COUNTS = (1, 2, 3, 4, 6, 8, 12, 16)
+HEAD_WIDTHS = (4, 6, 8, 10, 12, 16, 20, 24, 32, 40, 48, 64, 80, 96, 128)
+SHAPE_ASKS = {"easy": "Z", "medium": "parameters", "hard": "score_entries"}
+
+
 class AttentionShapes(Family):
     """Track the shapes of X, W_Q/W_K/W_V, Q/K/V, the scores, A and Z, and count parameters."""
 
     id = "attention.shapes"
-    version = 1
+    version = 2
     title = "Shapes in attention"
     tags = ("topic::attention", "seed::001")
     levels = {
-        "easy": "one head: the shape of each object",
-        "medium": "h heads with d_head = d_model / h: the projection parameters of all heads",
-        "hard": "h heads: how many score entries all heads hold, and the O(n²) growth",
+        "easy": "1-16 heads with d_k = d_head = d_model / h: the shape of one head's output Z",
+        "medium": "2-16 heads with d_k = d_model / h: the projection parameters of all heads",
+        "hard": "2-16 heads: how many score entries all heads hold, and the O(n²) growth",
     }
     input_keys = ("n", "d_model", "d_k", "heads")
     truth_keys = ("shapes", "d_head")
 
     def draw(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
-        n = int(rng.integers(3, 13))
-        if difficulty == "easy":
-            d_model = int(rng.choice([8, 12, 16, 32, 64]))
-            return {"n": n, "d_model": d_model, "d_k": int(rng.choice([d for d in (2, 4, 8, 16) if d < d_model])),
-                    "heads": 1, "ask": "Z"}
-        heads = int(rng.choice([2, 4, 8]))
-        d_head = int(rng.choice([4, 8, 16]))
-        ask = "parameters" if difficulty == "medium" else "score_entries"
-        return {"n": n, "d_model": heads * d_head, "d_k": d_head, "heads": heads, "ask": ask}
+        n = int(rng.integers(3, 513))
+        heads = int(rng.choice(HEAD_COUNTS if difficulty == "easy" else HEAD_COUNTS[1:]))
+        d_head = int(rng.choice(HEAD_WIDTHS))
+        # d_k is d_head by definition: each of the h heads projects to d_model / h
+        return {"n": n, "d_model": heads * d_head, "d_k": d_head, "heads": heads, "ask": SHAPE_ASKS[difficulty]}
+
+    def case(self, inputs: dict[str, Any], truth: dict[str, Any]) -> str:
+        if inputs["n"] == inputs["d_k"]:
+            return "n-equals-d_k"  # Z (n × d_k) and A (n × n) have the same shape
+        if inputs["heads"] == 1:
+            return "one-head"  # d_k = d_model: the output-width trap is invisible
+        return "typical"
 
     def solve(self, inputs: dict[str, Any]) -> Solution:
         n, d_model, d_k, h, ask = (inputs[k] for k in ("n", "d_model", "d_k", "heads", "ask"))
+        if d_k * h != d_model:
+            raise ValueError(f"d_k = {d_k} is not d_model / h = {d_model} / {h}")
         shapes = shapes_of(n, d_model, d_k)
-        d_head = d_model / h
-        truth = {"shapes": shapes, "d_head": d_head, "parameters": 3 * d_model * d_k * h,
-                 "score_entries": h * n * n}
+        parameters, entries = 3 * d_model * d_k * h, h * n * n
+        truth = {"shapes": shapes, "d_head": d_model / h, "parameters": parameters, "score_entries": entries}
         prompt = (
-            para(f"n = {n} tokens, d_model = {d_model}, {h} head(s), each projecting to d_k = {d_k}."),
+            para(f"n = {n} tokens, d_model = {d_model}, h = {h} head(s); each head projects to "
+                 f"d_k = d_head = d_model / h = {d_k}."),
             ROW_CONVENTION,
         )
         task = (para("Give the shapes of X, W_Q, W_K, W_V, Q, K, V, the scores, A and Z for one head; "
@@ -74,48 +130,79 @@ class AttentionShapes(Family):
                      "score entries over all heads."),)
         if ask == "Z":
             question = "What is the shape of one head's output Z = A·V?"
-            choice = (shape_text(shapes["Z"]),)
-            distractors = (
-                Distractor((shape_text([n, d_model]),), mistakes.OUTPUT_MODEL_WIDTH),
-                Distractor((shape_text([n, n]),), mistakes.Z_AS_PATTERN),
-                Distractor((shape_text([d_k, n]),), mistakes.TRANSPOSED_SHAPE),
-            )
+            value = shapes["Z"]
+            wrong = ((output_model_width(n, d_model), mistakes.OUTPUT_MODEL_WIDTH),
+                     (z_as_pattern(n), mistakes.Z_AS_PATTERN),
+                     (transposed_shape(shapes["Z"]), mistakes.TRANSPOSED_SHAPE))
+            shown = shape_text
         elif ask == "parameters":
             question = "How many parameters do W_Q, W_K and W_V hold over all heads (no biases)?"
-            choice = (f"{3 * d_model * d_k * h:,}",)
-            distractors = (
-                Distractor((f"{3 * d_model * d_k:,}",), mistakes.ONE_HEAD_ONLY),
-                Distractor((f"{3 * d_model * d_model * h:,}",), mistakes.FULL_WIDTH_HEADS),
-                Distractor((f"{d_model * d_k * h:,}",), mistakes.ONE_MATRIX_ONLY),
-            )
+            value = parameters
+            wrong = ((one_head_parameters(d_model, d_k), mistakes.ONE_HEAD_ONLY),
+                     (full_width_parameters(d_model, h), mistakes.FULL_WIDTH_HEADS),
+                     (one_matrix_parameters(d_model, d_k, h), mistakes.ONE_MATRIX_ONLY))
+            shown = "{:,}".format
         else:
             question = "How many attention-score entries do all heads hold for this sequence?"
-            choice = (f"{h * n * n:,}",)
-            distractors = (
-                Distractor((f"{n * n:,}",), mistakes.ONE_HEAD_ONLY),
-                Distractor((f"{h * n * d_k:,}",), mistakes.SCORES_AS_QUERIES),
-                Distractor((f"{h * n:,}",), mistakes.LINEAR_IN_N),
-            )
+            value = entries
+            wrong = ((one_head_score_entries(n), mistakes.ONE_HEAD_ONLY),
+                     (query_entries(n, d_k, h), mistakes.SCORES_AS_QUERIES),
+                     (linear_score_entries(n, h), mistakes.LINEAR_IN_N))
+            shown = "{:,}".format
+        choice = (shown(value),)
+        distractors = tuple(Distractor((shown(v),), m, v) for v, m in wrong)
+        shape_rows = [
+            ["X", shape_text(shapes["X"]), "one row per token"],
+            ["W_Q, W_K, W_V", shape_text(shapes["W_Q"]), "d_model in, d_k out"],
+            ["Q, K, V", shape_text(shapes["Q"]), "X · W"],
+            ["scores = Q·Kᵀ", shape_text(shapes["scores"]), "every query with every key"],
+            ["A", shape_text(shapes["A"]), "softmax keeps the shape"],
+            ["Z = A·V", shape_text(shapes["Z"]), "(n × n)·(n × d_k)"],
+        ]
         steps = (
-            step("Shapes of one head (rows × columns).",
-                 table(["object", "shape", "why"], [
-                     ["X", shape_text(shapes["X"]), "one row per token"],
-                     ["W_Q, W_K, W_V", shape_text(shapes["W_Q"]), "d_model in, d_k out"],
-                     ["Q, K, V", shape_text(shapes["Q"]), "X · W"],
-                     ["scores = Q·Kᵀ", shape_text(shapes["scores"]), "every query with every key"],
-                     ["A", shape_text(shapes["A"]), "softmax keeps the shape"],
-                     ["Z = A·V", shape_text(shapes["Z"]), "(n × n)·(n × d_k)"],
-                 ])),
-            step("Heads.", para(f"d_head = d_model / h = {d_model} / {h} = {d_head:g}; W_Q, W_K, W_V of "
-                                f"all heads: 3 · {d_model} · {d_k} · {h} = {3 * d_model * d_k * h:,} parameters.")),
-            step("Quadratic cost.", para(f"Each head has an n × n = {n * n} score matrix; all heads {h * n * n:,}. "
+            step("Shapes of one head (rows × columns).", table(["object", "shape", "why"], shape_rows)),
+            step("Heads.", para(f"d_head = d_model / h = {d_model} / {h} = {d_k}: each head works in d_k = "
+                                f"{d_k} dimensions, so its Z is n × d_k, not n × d_model; W_Q, W_K, W_V of all "
+                                f"heads: 3 · {d_model} · {d_k} · {h} = {parameters:,} parameters.")),
+            step("Quadratic cost.", para(f"Each head has an n × n = {n * n:,} score matrix; all heads {entries:,}. "
                                          "Doubling n multiplies this by 4: attention is O(n²).")),
         )
-        answer = (para(f"{question} {choice[0]}."),)
-        return Solution(truth, prompt, task, answer, steps, (question,), choice, distractors)
+        answer = (
+            table(["object (one head)", "shape"], [row[:2] for row in shape_rows]),
+            para(f"d_head = {d_k}; parameters of W_Q, W_K, W_V over all {h} head(s): {parameters:,}; "
+                 f"score entries over all heads: {entries:,}."),
+        )
+        return Solution(truth, prompt, task, answer, steps, (question,), choice, distractors, value, None)
 
 
 FORWARD_LEVELS = {"easy": (2, 2, 2, False), "medium": (3, 3, 2, True), "hard": (4, 3, 4, True)}
+
+
+# The mistakes of attention.forward, one function each: the first row of the pattern they give.
+def columns_softmax_row(scores: np.ndarray) -> np.ndarray:
+    """Softmax down each column (over targets) instead of along each row; token t0's row of that."""
+    return softmax(scores, axis=0)[0]
+
+
+def unscaled_row(raw: np.ndarray) -> np.ndarray:
+    """Softmax of t0's raw scores Q·Kᵀ, the 1/√d_k forgotten."""
+    return softmax(raw[0])
+
+
+def inverted_scale_row(raw: np.ndarray, d_k: int) -> np.ndarray:
+    """Softmax of t0's raw scores multiplied by √d_k instead of divided."""
+    return softmax(raw[0] * math.sqrt(d_k))
+
+
+def transposed_row(scores: np.ndarray) -> np.ndarray:
+    """Softmax of t0's row of the transposed scores (K·Qᵀ), i.e. of column t0 of Q·Kᵀ."""
+    return softmax(scores[:, 0])
+
+
+def argmax_row(scores: np.ndarray) -> np.ndarray:
+    """All of t0's weight split evenly over its top score(s), as a hard argmax."""
+    top = scores[0] == scores[0].max()
+    return top / top.sum()
 
 
 class AttentionForward(Family):
@@ -143,6 +230,11 @@ class AttentionForward(Family):
         return {"X": x.tolist(), "W_Q": w[0].tolist(), "W_K": w[1].tolist(), "W_V": w[2].tolist(),
                 "scale": 1 / math.sqrt(d_k) if scaled else 1.0, "d_k": d_k}
 
+    def case(self, inputs: dict[str, Any], truth: dict[str, Any]) -> str:
+        if max(truth["A"][0]) >= 0.9995:
+            return "one-hot-row"  # t0's row prints as a hard argmax
+        return "typical"
+
     def solve(self, inputs: dict[str, Any]) -> Solution:
         x, w_q, w_k, w_v = (np.array(inputs[k], dtype=float) for k in ("X", "W_Q", "W_K", "W_V"))
         scale, d_k = inputs["scale"], inputs["d_k"]
@@ -159,44 +251,124 @@ class AttentionForward(Family):
         task = (para("Compute Q, K, V, the scores, the attention pattern A (3 decimals) and the output Z = A·V."),)
         raw = out["Q"] @ out["K"].T
         a = out["A"]
-        distractors = (
-            Distractor((mat(softmax(out["scores"], axis=0)[0]),), mistakes.SOFTMAX_DOWN_COLUMNS),
-            Distractor((mat(softmax(raw)[0]),), mistakes.FORGOT_SCALE),
-            Distractor((mat(softmax(out["scores"].T)[0]),), mistakes.ROWS_COLUMNS_SWAPPED),
-        )
+        wrong = [(columns_softmax_row(out["scores"]), mistakes.SOFTMAX_DOWN_COLUMNS),
+                 (transposed_row(out["scores"]), mistakes.ROWS_COLUMNS_SWAPPED)]
+        if scale != 1.0:
+            wrong += [(unscaled_row(raw), mistakes.FORGOT_SCALE), (inverted_scale_row(raw, d_k), mistakes.SCALE_INVERTED)]
+        wrong.append((argmax_row(out["scores"]), mistakes.HARD_ARGMAX))
+        distractors = tuple(Distractor((mat(v),), m, v.tolist()) for v, m in wrong)
         steps = (
             step("Project the tokens.", Display(seq(sym("Q"), "=", mat(out["Q"]), ",", sym("K"), "=", mat(out["K"]),
                                                     ",", sym("V"), "=", mat(out["V"])))),
             step("Scores: every query with every key" + ("" if scale == 1.0 else ", then scale") + ".",
                  Display(seq(sym("Q"), sym("K", None, "T"), "=", mat(raw)) if scale == 1.0 else
                          seq(Frac(seq(sym("Q"), sym("K", None, "T")), Sqrt(sym("d", "k"))), "=", mat(out["scores"])))),
-            step("Softmax over each row; every row of A sums to 1.",
+            step("Softmax over each row (over the sources), not down the columns; every row of A sums to 1.",
                  Display(seq(sym("A"), "approx", mat(a))), heatmap(a, labels, "attention pattern A")),
             step("Blend the values.", Display(seq(sym("Z"), "=", sym("A"), sym("V"), "approx", mat(out["Z"])))),
         )
-        answer = (Display(seq(sym("A"), "approx", mat(a), ",", sym("Z"), "approx", mat(out["Z"]))),)
+        answer = (
+            Display(seq(sym("Q"), "=", mat(out["Q"]), ",", sym("K"), "=", mat(out["K"]), ",", sym("V"), "=",
+                        mat(out["V"]))),
+            Display(seq(Word("scores"), "=", mat(out["scores"]), ",", sym("A"), "approx", mat(a), ",", sym("Z"),
+                        "approx", mat(out["Z"]))),
+            para("Row t0 of A: ", mat(a[0]), "."),
+        )
         return Solution(truth, prompt, task, answer, steps, ("What is the first row of A (token t0's weights)?",),
-                        (mat(a[0]),), distractors)
+                        (mat(a[0]),), distractors, a[0].tolist(), 3)
 
 
 def sharp_pattern(n: int, strength: float, d_k: int, targets: dict[int, int]) -> np.ndarray:
-    """Seed 001's hand-built head: K = c·I, each query one-hot at its target, scaled by 1/√d_k."""
-    q = np.zeros((n, n))
+    """Seed 001's hand-built head: key i = c·e_i (K = c·I when n = d_k), each query the one-hot
+    e_target, scores scaled by 1/√d_k. One one-hot direction per token needs n ≤ d_k."""
+    if n > d_k:
+        raise ValueError(f"{n} one-hot keys do not fit in d_k = {d_k} dimensions")
+    q = np.zeros((n, d_k))
     for token, target in targets.items():
         q[token, target] = 1.0
-    return softmax(q @ (strength * np.eye(n)).T / math.sqrt(d_k))
+    return softmax(q @ (strength * np.eye(n, d_k)).T / math.sqrt(d_k))
+
+
+def target_share(logit: float, n: int) -> float:
+    """Softmax weight of the one logit ``logit`` against n − 1 logits of 0."""
+    return math.exp(logit) / (math.exp(logit) + n - 1)
+
+
+def strength_bound(wanted: float, n: int, d_k: int) -> float:
+    """The real c at which the target's share is exactly ``wanted``:
+    e^(c/√d_k) / (e^(c/√d_k) + n − 1) = p  ⇔  c = √d_k · ln(p (n − 1) / (1 − p))."""
+    return math.sqrt(d_k) * math.log(wanted * (n - 1) / (1 - wanted))
+
+
+def whole_at_least(bound: float) -> int:
+    """The smallest whole number ≥ ``bound`` (a bound that is whole up to rounding noise counts as whole)."""
+    return math.ceil(bound - 1e-9)
+
+
+# The mistakes of attention.sharp, one function each. Each returns the three things a level
+# asks: the share on the target, the leak to each other token, and the smallest whole c.
+def unscaled_sharp(n: int, c: float, d_k: int, wanted: float | None) -> dict[str, float]:
+    """The 1/√d_k forgotten: the target's logit is c, and c ≥ ln(p (n − 1)/(1 − p))."""
+    out = {"target": target_share(c, n), "leak": 1 / (math.exp(c) + n - 1)}
+    if wanted is not None:
+        out["strength"] = whole_at_least(strength_bound(wanted, n, 1))
+    return out
+
+
+def linear_sharp(n: int, c: float, d_k: int, wanted: float | None) -> dict[str, float]:
+    """Each logit divided by the row sum: the row [c/√d_k, 0, …, 0] gives all of it to the target."""
+    logit = c / math.sqrt(d_k)
+    return {"target": logit / logit, "leak": 0 / logit}
+
+
+def leak_over_n_sharp(n: int, c: float, d_k: int, wanted: float | None) -> dict[str, float]:
+    """n zero logits in the softmax sum instead of n − 1."""
+    logit = c / math.sqrt(d_k)
+    out = {"target": math.exp(logit) / (math.exp(logit) + n), "leak": 1 / (math.exp(logit) + n)}
+    if wanted is not None:
+        out["strength"] = whole_at_least(math.sqrt(d_k) * math.log(wanted * n / (1 - wanted)))
+    return out
+
+
+def dk_scaled_sharp(n: int, c: float, d_k: int, wanted: float | None) -> dict[str, float]:
+    """Scores divided by d_k instead of √d_k: logit c/d_k, and c ≥ d_k·ln(p (n − 1)/(1 − p))."""
+    out = {"target": target_share(c / d_k, n), "leak": 1 / (math.exp(c / d_k) + n - 1)}
+    if wanted is not None:
+        out["strength"] = whole_at_least(d_k * math.log(wanted * (n - 1) / (1 - wanted)))
+    return out
+
+
+def rounded_down_sharp(n: int, c: float, d_k: int, wanted: float | None) -> dict[str, float]:
+    """The bound on c rounded down instead of up."""
+    return {} if wanted is None else {"strength": math.floor(strength_bound(wanted, n, d_k) + 1e-9)}
+
+
+SHARP_MISTAKES = (
+    (leak_over_n_sharp, mistakes.LEAK_OVER_N),
+    (unscaled_sharp, mistakes.FORGOT_SCALE),
+    (dk_scaled_sharp, mistakes.SCALE_BY_DK),
+    (rounded_down_sharp, mistakes.ROUNDS_DOWN),
+    (linear_sharp, mistakes.LINEAR_NORMALISATION),
+)
+SHARP_LEVELS = {  # d_k choices, fewest and most tokens
+    "easy": ((4, 9, 16, 25, 36), 4, 6),
+    "medium": ((6, 8, 10, 12, 20, 24, 32, 48), 3, 8),
+    "hard": ((4, 8, 9, 16, 25, 32, 64), 3, 8),
+}
+SHARP_ASKS = {"easy": "target", "medium": "leak", "hard": "strength"}
+WANTED_SHARES = (0.8, 0.85, 0.9, 0.95, 0.98, 0.99)
 
 
 class AttentionSharp(Family):
     """Make attention sharp by hand: strong one-hot keys, queries aimed at their targets; find the leak."""
 
     id = "attention.sharp"
-    version = 1
+    version = 2
     title = "Sharp attention"
     tags = ("topic::attention", "seed::001")
     levels = {
-        "easy": "4 tokens, d_k = 4: the weight on the target and on each other token",
-        "medium": "3-6 tokens, d_k of 4 or 16, key strengths 2-12",
+        "easy": "4-6 tokens, d_k a square from 4 to 36 (a whole √d_k), c/√d_k from 1 to 4: the share on the target",
+        "medium": "3-8 tokens, d_k from 6 to 64 (√d_k not whole): the leak to each other token",
         "hard": "also the smallest whole strength c that puts a wanted share on the target",
     }
     input_keys = ("n", "strength", "d_k", "targets")
@@ -205,13 +377,20 @@ class AttentionSharp(Family):
                                   "labels": ["the", "cat", "sat", "down"], "wanted": None})}
 
     def draw(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
-        n = 4 if difficulty == "easy" else int(rng.integers(3, 7))
-        d_k = 4 if difficulty == "easy" else int(rng.choice([4, 16]))
-        strength = int(rng.choice([2, 4, 6, 8])) if difficulty == "easy" else int(rng.integers(2, 13))
+        widths, fewest, most = SHARP_LEVELS[difficulty]
+        d_k = int(rng.choice(widths))
+        n = int(rng.integers(fewest, min(most, d_k) + 1))  # one one-hot key direction per token: n ≤ d_k
+        # a target logit c/√d_k between 1 and 4: from a mild peak to nearly one-hot
+        strength = int(rng.integers(math.ceil(math.sqrt(d_k)), math.floor(4 * math.sqrt(d_k)) + 1))
         targets = {str(i): int(rng.choice([t for t in range(n) if t != i])) for i in range(n)}
-        wanted = float(rng.choice([0.9, 0.95, 0.99])) if difficulty == "hard" else None
+        wanted = float(rng.choice(WANTED_SHARES)) if difficulty == "hard" else None
         return {"n": n, "strength": strength, "d_k": d_k, "targets": targets,
-                "labels": [f"t{i}" for i in range(n)], "wanted": wanted}
+                "labels": [f"t{i}" for i in range(n)], "wanted": wanted, "ask": SHARP_ASKS[difficulty]}
+
+    def case(self, inputs: dict[str, Any], truth: dict[str, Any]) -> str:
+        if truth["target_weight"] < 0.5:
+            return "weak-peak"  # less than half on the target: not yet sharp
+        return "typical"
 
     def solve(self, inputs: dict[str, Any]) -> Solution:
         n, c, d_k, wanted = inputs["n"], inputs["strength"], inputs["d_k"], inputs["wanted"]
@@ -219,31 +398,45 @@ class AttentionSharp(Family):
         labels = inputs["labels"]
         a = sharp_pattern(n, c, d_k, targets)
         logit = c / math.sqrt(d_k)
-        target_weight = math.exp(logit) / (math.exp(logit) + n - 1)
+        target_weight = target_share(logit, n)
         truth = {"A": a.tolist(), "target_weight": target_weight, "other_weight": 1 / (math.exp(logit) + n - 1)}
         if wanted is not None:
-            # e^(c/√d)/(e^(c/√d) + n − 1) ≥ p  ⇔  c ≥ √d · ln(p (n − 1) / (1 − p))
-            truth["min_strength"] = math.ceil(math.sqrt(d_k) * math.log(wanted * (n - 1) / (1 - wanted)) - 1e-12)
+            truth["min_strength"] = whole_at_least(strength_bound(wanted, n, d_k))
+        ask = inputs.get("ask", "target")  # the study note's case asks for the target's share
         pairs = ", ".join(f"{labels[i]} → {labels[t]}" for i, t in targets.items())
+        keys = (f"Keys K = {c}·I: key i is {c}·e_i, a distinct strong direction per token" if n == d_k else
+                f"Key i is {c}·e_i, a distinct strong one-hot direction among the d_k = {d_k} dimensions "
+                f"(K = {c}·[I_{n} | 0], {n} × {d_k})")
         prompt = (
-            para(f"{n} tokens ({', '.join(labels)}). Keys K = {c}·I (a distinct strong direction per token); each "
-                 f"token's query is a one-hot aimed at its target's key: {pairs}. Scores Q·Kᵀ are scaled by "
-                 f"1/√d_k with d_k = {d_k}; softmax runs over each row."),
+            para(f"{n} tokens ({', '.join(labels)}). {keys}; each token's query is the one-hot e_target aimed at its "
+                 f"target's key: {pairs}. Scores Q·Kᵀ are scaled by 1/√d_k with d_k = {d_k}; softmax runs over "
+                 "each row."),
         )
-        ask = "" if wanted is None else (f" What is the smallest whole key strength c that puts at least "
-                                         f"{wanted:.0%} on the target?")
+        extra = "" if wanted is None else (f" What is the smallest whole key strength c that puts at least "
+                                           f"{wanted:.0%} on the target?")
         task = (para("What share of its attention does each token put on its target, and what leaks to each "
-                     "other token?" + ask),)
-        wrong_scale = math.exp(c) / (math.exp(c) + n - 1)
-        distractors = (
-            Distractor((format_percent(wrong_scale),), mistakes.FORGOT_SCALE),
-            Distractor((format_percent(logit / (logit + n - 1)),), mistakes.LINEAR_NORMALISATION),
-            Distractor((format_percent(math.exp(logit) / (math.exp(logit) + n)),), mistakes.LEAK_OVER_N),
-        )
+                     "other token?" + extra),)
+        percent = {"target": 1, "leak": 2}
+        if ask == "strength":
+            question = f"What is the smallest whole key strength c that puts at least {wanted:.0%} on the target?"
+            value, decimals = truth["min_strength"], None
+            shown = str
+        else:
+            question = ("What share goes to the target?" if ask == "target" else
+                        "What share of its attention leaks to each other token?")
+            value = round(100 * (target_weight if ask == "target" else truth["other_weight"]), 12)
+            decimals = percent[ask]
+            shown = lambda v: f"{v:.{decimals}f} %"  # noqa: E731
+        distractors = []
+        for mistake_of, mistake in SHARP_MISTAKES:
+            wrong = mistake_of(n, c, d_k, wanted)
+            if ask in wrong:
+                v = wrong[ask] if ask == "strength" else round(100 * wrong[ask], 12)
+                distractors.append(Distractor((shown(v),), mistake, v))
         steps = [
-            step("Each row has one logit c/√d_k at the target and 0 elsewhere.",
-                 para(f"c/√d_k = {c}/{math.sqrt(d_k):g} = {logit:.3f}.")),
-            step("Softmax of that row.",
+            step("Each row has one logit c/√d_k at the target and 0 elsewhere (the query is one-hot, so it picks "
+                 "out one key's strength).", para(f"c/√d_k = {c}/√{d_k} = {logit:.3f}.")),
+            step("Softmax of that row: the n − 1 = " + f"{n - 1} other tokens each contribute e^0 = 1 to the sum.",
                  Display(seq(Word("target"), "=", Frac(sym("e", sup=f"{logit:.3g}"),
                                                         seq(sym("e", sup=f"{logit:.3g}"), "+", n - 1)),
                              "approx", num(target_weight))),
@@ -252,11 +445,13 @@ class AttentionSharp(Family):
                  heatmap(a, labels, "sharp attention pattern")),
         ]
         if wanted is not None:
-            steps.append(step("Solve for the strength.", para(
+            bound = strength_bound(wanted, n, d_k)
+            steps.append(step("Solve for the strength, then round up (a smaller c falls short).", para(
                 f"e^(c/√d)/(e^(c/√d) + {n - 1}) ≥ {wanted} ⇔ c ≥ √{d_k}·ln({wanted}·{n - 1}/{1 - wanted:.2f}) "
-                f"= {math.sqrt(d_k) * math.log(wanted * (n - 1) / (1 - wanted)):.3f}, so c = {truth['min_strength']}.")))
-        extra = "" if wanted is None else f"; at least {wanted:.0%} needs c ≥ {truth['min_strength']}"
-        answer = (para(f"{format_percent(target_weight)} on the target, {format_percent(truth['other_weight'])} "
-                       f"to each other token{extra}."),)
-        return Solution(truth, prompt, task, answer, tuple(steps), ("What share goes to the target?",),
-                        (format_percent(target_weight),), distractors)
+                f"= {bound:.3f}, so c = {truth['min_strength']}.")))
+        tail = "" if wanted is None else f"; at least {wanted:.0%} on the target needs c ≥ {truth['min_strength']}"
+        answer = (para(f"Every token puts {format_percent(target_weight)} on its target and "
+                       f"{100 * truth['other_weight']:.2f} % on each of the {n - 1} other tokens{tail}."),
+                  Display(seq(sym("A"), "approx", mat(a))))
+        return Solution(truth, prompt, task, answer, tuple(steps), (question,), (shown(value),),
+                        tuple(distractors), value, decimals)

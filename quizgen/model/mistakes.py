@@ -37,9 +37,15 @@ LINEAR_NORMALISATION = Mistake(
 HARD_ARGMAX = Mistake(
     "hard-argmax", "treats softmax as a hard argmax: all weight on the top score(s)"
 )
-NOT_NORMALISED = Mistake("not-normalised", "exponentiates the logits but never divides by their sum")
+SCALE_INVERTED = Mistake("scale-inverted", "multiplies the scores by √d_k instead of dividing by it")
+FIRST_OF_TIES = Mistake(
+    "first-of-ties", "breaks a tie as argmax does: all the weight on the first of the top scores"
+)
+UNIFORM_WEIGHTS = Mistake(
+    "uniform-weights", "spreads the weight evenly over the sources, which softmax does only for equal scores"
+)
 ZERO_ROW_STAYS_ZERO = Mistake(
-    "zero-row-stays-zero", "forgets that an all-zero row becomes uniform: e^0 = 1 for every token"
+    "zero-row-stays-zero", "reads an all-zero row as attending to nobody; softmax makes it uniform, since e^0 = 1"
 )
 # path-merging
 FRONTIER_BFS = Mistake(
@@ -88,7 +94,11 @@ ONE_MATRIX_ONLY = Mistake("one-matrix-only", "counts only one of W_Q, W_K, W_V")
 SCORES_AS_QUERIES = Mistake("scores-as-queries", "counts the entries of Q (n × d_k) instead of the n × n scores")
 LINEAR_IN_N = Mistake("linear-in-n", "thinks the score matrix grows linearly with the sequence length")
 SOFTMAX_DOWN_COLUMNS = Mistake("softmax-down-columns", "normalises each column (over targets) instead of each row")
-LEAK_OVER_N = Mistake("leak-over-n", "shares the leak over n tokens instead of the n − 1 others")
+LEAK_OVER_N = Mistake(
+    "leak-over-n", "counts n tokens at logit 0 in the softmax sum instead of the n − 1 others"
+)
+SCALE_BY_DK = Mistake("scale-by-dk", "divides the scores by d_k instead of √d_k")
+ROUNDS_DOWN = Mistake("rounds-down", "rounds the bound on c down instead of up, so the share falls short")
 # circuits
 QK_WRONG_PRODUCT = Mistake("qk-wrong-product", "multiplies W_Q·W_Kᵀ, the d_head × d_head product, instead of W_Qᵀ·W_K")
 QK_SIDES_SWAPPED = Mistake("qk-sides-swapped", "swaps the query and key sides, giving the transpose of QK")
