@@ -32,6 +32,29 @@ def parse_positions(inputs: dict[str, Any]) -> dict[int, int] | None:
     return None if raw is None else {int(k): int(v) for k, v in raw.items()}
 
 
+# The mistakes of graph.embeddings, one function each: the whole embedding matrix they write
+# (one row per vertex, in the order the mistake puts the slots).
+def reachable_frontier(dag: Dag, blocks: list[str], positions: dict[int, int] | None) -> np.ndarray:
+    """Every vertex the token reaches put into its frontier, not only its direct children."""
+    return embeddings(dag.closure(), blocks, positions)
+
+
+def parents_frontier(dag: Dag, blocks: list[str], positions: dict[int, int] | None) -> np.ndarray:
+    """The edges read backwards: the frontier holds the token's parents."""
+    return embeddings(Dag(dag.vertices, tuple((v, u) for u, v in dag.edges)), blocks, positions)
+
+
+def swapped_blocks(dag: Dag, blocks: list[str], positions: dict[int, int] | None) -> np.ndarray:
+    """The frontier block written before the identity block."""
+    return embeddings(dag, [blocks[1], blocks[0], *blocks[2:]], positions)
+
+
+def id_ordered_slots(dag: Dag, blocks: list[str], positions: dict[int, int] | None) -> tuple[Dag, np.ndarray]:
+    """One-hot slots ordered by vertex id instead of the given slot order (rows too)."""
+    by_id = Dag(tuple(sorted(dag.vertices)), dag.edges)
+    return by_id, embeddings(by_id, blocks, positions)
+
+
 class GraphEmbeddings(Family):
     """Write each vertex token's embedding: identity one-hot ⊕ frontier multi-hot (⊕ position)."""
 
@@ -62,6 +85,11 @@ class GraphEmbeddings(Family):
             inputs["positions"] = {str(v): int(p) for v, p in zip(dag.vertices, order)}
         return inputs
 
+    def case(self, inputs: dict[str, Any], truth: dict[str, Any]) -> str:
+        if list(inputs["slots"]) == sorted(inputs["slots"]):
+            return "slots-in-id-order"  # slot order and id order agree: that trap is absent
+        return "typical"
+
     def solve(self, inputs: dict[str, Any]) -> Solution:
         dag = dag_from(inputs["slots"], inputs["edges"])
         blocks = list(inputs["blocks"])
@@ -78,30 +106,31 @@ class GraphEmbeddings(Family):
         focus = max(dag.vertices, key=lambda v: (len(dag.children(v)), -dag.slot(v)))
         k = dag.slot(focus)
         question = (f"Which row is the embedding of vertex {focus}?",)
-
-        def row_of(matrix: np.ndarray, vertex_slot: int = k) -> tuple:
-            return (mat(matrix[vertex_slot]),)
-
-        reversed_dag = Dag(dag.vertices, tuple((v, u) for u, v in dag.edges))
-        swapped = [1, 0, *range(2, len(blocks))]
-        by_id = Dag(tuple(sorted(dag.vertices)), dag.edges)
-        distractors = (
-            Distractor(row_of(embeddings(dag.closure(), blocks, positions)), mistakes.FRONTIER_AS_REACHABLE),
-            Distractor(row_of(embeddings(reversed_dag, blocks, positions)), mistakes.FRONTIER_AS_PARENTS),
-            Distractor(row_of(embeddings(dag, [blocks[s] for s in swapped], positions)), mistakes.BLOCKS_SWAPPED),
-            Distractor(row_of(embeddings(by_id, blocks, positions), by_id.slot(focus)), mistakes.SLOTS_BY_ID),
+        by_id, by_id_rows = id_ordered_slots(dag, blocks, positions)
+        wrong = (
+            (reachable_frontier(dag, blocks, positions)[k], mistakes.FRONTIER_AS_REACHABLE),
+            (parents_frontier(dag, blocks, positions)[k], mistakes.FRONTIER_AS_PARENTS),
+            (swapped_blocks(dag, blocks, positions)[k], mistakes.BLOCKS_SWAPPED),
+            (by_id_rows[by_id.slot(focus)], mistakes.SLOTS_BY_ID),
         )
+        distractors = tuple(Distractor((mat(row),), m, row.astype(int).tolist()) for row, m in wrong)
 
         steps = [
-            step("Identity block: a one-hot at the vertex's own slot.",
+            step("Identity block: a one-hot at the vertex's own slot (slot order as given, not sorted by id).",
                  para("Slots: " + ", ".join(f"{v} → slot {dag.slot(v)}" for v in dag.vertices) + ".")),
-            step("Frontier block: a 1 at the slot of each direct child.",
+            step("Frontier block: a 1 at the slot of each direct child (children only, not everything reachable; "
+                 "a sink's frontier is all zeros).",
                  para("Children: " + "; ".join(f"{v} → {dag.children(v) or 'none (sink)'}" for v in dag.vertices) + ".")),
         ]
         if positions is not None:
-            steps.append(step("Position block: a one-hot at the token's position.",
+            steps.append(step("Position block: a one-hot at the token's position (positions are not the slot order).",
                               para(", ".join(f"{v} → position {p}" for v, p in positions.items()) + ".")))
         steps.append(step("Concatenate the blocks.", embedding_rows(dag, emb, blocks, widths)))
-        answer = (Display(seq(sym("E"), "=", mat(emb))), para(f"Rows in slot order {list(dag.vertices)}."))
+        answer = (
+            para(f"Embeddings, one row per vertex in slot order {list(dag.vertices)} ("
+                 + " ⊕ ".join(blocks) + "):"),
+            embedding_rows(dag, emb, blocks, widths),
+        )
         task = (para("Write the embedding of every vertex, one row per vertex in slot order."),)
-        return Solution(truth, tuple(prompt), task, answer, tuple(steps), question, row_of(emb), distractors)
+        return Solution(truth, tuple(prompt), task, answer, tuple(steps), question, (mat(emb[k]),), distractors,
+                        emb[k].astype(int).tolist(), None)

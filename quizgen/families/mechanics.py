@@ -11,6 +11,7 @@ from quizgen.model import mistakes
 from quizgen.math.attention import attention_forward, softmax
 from quizgen.model.content import Display, Frac, heatmap, Sqrt, Word, format_percent, mat, num, para, seq, step, sym, table
 from quizgen.model.family import Family, Redraw
+from quizgen.families.scores import weights_option
 from quizgen.model.problem import Distractor, Solution
 
 ROW_CONVENTION = para(
@@ -256,7 +257,7 @@ class AttentionForward(Family):
         if scale != 1.0:
             wrong += [(unscaled_row(raw), mistakes.FORGOT_SCALE), (inverted_scale_row(raw, d_k), mistakes.SCALE_INVERTED)]
         wrong.append((argmax_row(out["scores"]), mistakes.HARD_ARGMAX))
-        distractors = tuple(Distractor((mat(v),), m, v.tolist()) for v, m in wrong)
+        distractors = tuple(Distractor((weights_option(v),), m, v.tolist()) for v, m in wrong)
         steps = (
             step("Project the tokens.", Display(seq(sym("Q"), "=", mat(out["Q"]), ",", sym("K"), "=", mat(out["K"]),
                                                     ",", sym("V"), "=", mat(out["V"])))),
@@ -275,7 +276,7 @@ class AttentionForward(Family):
             para("Row t0 of A: ", mat(a[0]), "."),
         )
         return Solution(truth, prompt, task, answer, steps, ("What is the first row of A (token t0's weights)?",),
-                        (mat(a[0]),), distractors, a[0].tolist(), 3)
+                        (weights_option(a[0]),), distractors, a[0].tolist(), 3)
 
 
 def sharp_pattern(n: int, strength: float, d_k: int, targets: dict[int, int]) -> np.ndarray:

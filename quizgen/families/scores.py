@@ -9,8 +9,8 @@ import numpy as np
 
 from quizgen.model import mistakes
 from quizgen.math.attention import attended, block_selector, embeddings, project, scores, softmax
-from quizgen.model.content import Display, Frac, call, Sqrt, Word, mat, num, para, seq, step, sym, table
-from quizgen.model.family import Family
+from quizgen.model.content import Display, Frac, Mat, call, Sqrt, Word, mat, num, para, seq, step, sym, table
+from quizgen.model.family import Family, Redraw
 from quizgen.families.common import (
     CONVENTION, dag_from, dag_inputs, describe_graph, draw_dag, embedding_rows, graph_figure,
     labelled_matrix, max_children, selector_matrix, vertex_set,
@@ -44,6 +44,31 @@ def attends_text(mapping: dict[str, list[int]]) -> tuple:
             pieces.append("; ")
         pieces += [f"{target} → ", vertex_set(sources)]
     return tuple(pieces)
+
+
+# The mistakes of qk.scores, one function each: the "who attends to whom" they read off.
+def transposed_reading(dag: Dag, s: np.ndarray) -> dict[str, list[int]]:
+    """Rows read as sources and columns as targets: each target 'attends to' its parents."""
+    return attends_to(dag, s.T)
+
+
+def identity_query_reading(dag: Dag, k: np.ndarray) -> dict[str, list[int]]:
+    """The query built from the identity block too (Q = K): every token matches itself."""
+    return attends_to(dag, scores(k, k))
+
+
+def zero_row_reading(dag: Dag, mapping: dict[str, list[int]]) -> dict[str, list[int]]:
+    """A sink's all-zero row read as attending to every token."""
+    return {t: (sources or list(dag.vertices)) for t, sources in mapping.items()}
+
+
+def reachable_reading(dag: Dag) -> dict[str, list[int]]:
+    """The frontier filled with every reachable vertex: each target attends to all it reaches."""
+    return attends_to(dag, dag.closure().adjacency())
+
+
+def sinks(dag: Dag) -> list[int]:
+    return [v for v in dag.vertices if not dag.children(v)]
 
 
 class QKScores(Family):
@@ -93,6 +118,12 @@ class QKScores(Family):
             "W_Q": w_q.astype(int).tolist(), "W_K": w_k.astype(int).tolist(), "convention": convention,
         }
 
+    def case(self, inputs: dict[str, Any], truth: dict[str, Any]) -> str:
+        silent = sum(not sources for sources in truth["attends_to"].values())
+        if 2 * silent > len(inputs["slots"]):
+            return "mostly-zero-rows"  # most rows are sinks: "nobody" is most of the answer
+        return "typical"
+
     def solve(self, inputs: dict[str, Any]) -> Solution:
         dag = dag_from(inputs["slots"], inputs["edges"])
         emb = np.array(inputs["embeddings"], dtype=float)
@@ -100,7 +131,8 @@ class QKScores(Family):
         convention = inputs["convention"]
         q, k = project(w_q, emb, convention), project(w_k, emb, convention)
         s = scores(q, k)
-        truth = {"scores": s.astype(int).tolist(), "attends_to": attends_to(dag, s)}
+        mapping = attends_to(dag, s)
+        truth = {"scores": s.astype(int).tolist(), "attends_to": mapping}
 
         blocks = inputs["blocks"]
         n = len(dag.vertices)
@@ -119,41 +151,138 @@ class QKScores(Family):
                  "with its highest positive score."),
         )
         question = ("Which source(s) does each target attend to, by the raw scores?",)
-        choice = attends_text(truth["attends_to"])
-        self_match = scores(project(w_k, emb, convention), k)
-        all_on_zero = {t: (src or list(dag.vertices)) for t, src in truth["attends_to"].items()}
-        distractors = (
-            Distractor(attends_text(attends_to(dag, s.T)), mistakes.ROWS_COLUMNS_SWAPPED),
-            Distractor(attends_text(attends_to(dag, self_match)), mistakes.QUERY_FROM_IDENTITY),
-            Distractor(attends_text(all_on_zero), mistakes.ZERO_ROW_ATTENDS_ALL),
-            Distractor(attends_text(attends_to(dag, dag.closure().adjacency())), mistakes.FRONTIER_AS_REACHABLE),
+        choice = attends_text(mapping)
+        wrong = (
+            (transposed_reading(dag, s), mistakes.ROWS_COLUMNS_SWAPPED),
+            (identity_query_reading(dag, k), mistakes.QUERY_FROM_IDENTITY),
+            (zero_row_reading(dag, mapping), mistakes.ZERO_ROW_ATTENDS_ALL),
+            (reachable_reading(dag), mistakes.FRONTIER_AS_REACHABLE),
         )
+        distractors = tuple(Distractor(attends_text(m), mistake, m) for m, mistake in wrong)
         q_sym, k_sym = ("Q_v = W_Q · emb_v", "K_v = W_K · emb_v") if convention == "column" else (
             "Q = X · W_Q (row v)", "K = X · W_K (row v)")
+        skip = (" The position block is a trap: both selectors skip it, so positions never enter the scores."
+                if "position" in blocks else "")
+        silent = ", ".join(str(v) for v in sinks(dag))
         steps = (
-            step(f"Queries and keys: {q_sym}, {k_sym}. W_Q copies the frontier block, W_K the identity block.",
+            step(f"Queries and keys: {q_sym}, {k_sym}. W_Q copies the frontier block (what the token looks for), "
+                 "W_K the identity block (what it is)." + skip,
                  table(["vertex", "Q_v (looking for)", "K_v (I am)"],
                        [[str(v), mat(q[j]), mat(k[j])] for j, v in enumerate(dag.vertices)])),
-            step("Each cell S[j, i] = Q_j · K_i is 1 exactly when source i is in target j's frontier.",
+            step("Each cell S[j, i] = Q_j · K_i is 1 exactly when source i is in target j's frontier "
+                 "(rows are targets, columns sources: S re-encodes the edges).",
                  labelled_matrix(s, dag.vertices, dag.vertices, "target \\ source")),
-            step("Read each row: the highest positive score marks the source; a sink's row is all zeros.",
-                 para(*choice)),
+            step(f"Read each row: the highest positive score marks the source(s); two children tie at 1. "
+                 f"Trap: the sink row(s) of {silent} are all zeros, so in the raw scores they attend to nobody "
+                 "(only after softmax would a zero row spread evenly).", para(*choice)),
         )
-        answer = (Display(seq(sym("S"), "=", mat(s))), para(*choice))
-        return Solution(truth, prompt, task, answer, steps, question, choice, distractors)
+        answer = (
+            para("Score matrix S (rows = targets, columns = sources):"),
+            labelled_matrix(s, dag.vertices, dag.vertices, "target \\ source"),
+            para("Attends to: ", *choice),
+        )
+        return Solution(truth, prompt, task, answer, steps, question, choice, distractors, mapping, None)
+
+
+# The mistakes of qk.softmax, one function each: the weights they give for a raw score row s.
+def unmagnified_weights(s: np.ndarray, scale: float) -> np.ndarray:
+    """The logit magnitude c dropped: softmax(s / √d_k)."""
+    return softmax(scale * s)
+
+
+def unscaled_weights(s: np.ndarray, c: float) -> np.ndarray:
+    """The 1/√d_k forgotten: softmax(c · s)."""
+    return softmax(c * s)
+
+
+def inverted_scale_weights(s: np.ndarray, c: float, d_k: int) -> np.ndarray:
+    """Multiplied by √d_k instead of divided: softmax(c · √d_k · s)."""
+    return softmax(c * math.sqrt(d_k) * s)
+
+
+def argmax_weights(s: np.ndarray) -> np.ndarray:
+    """A hard argmax: the weight split evenly over the top score(s), nothing elsewhere."""
+    top = s == s.max()
+    return top / top.sum()
+
+
+def first_top_weights(s: np.ndarray) -> np.ndarray:
+    """A tie broken as argmax breaks it: all the weight on the first top score."""
+    out = np.zeros(len(s))
+    out[int(np.argmax(s))] = 1.0
+    return out
+
+
+def linear_weights(s: np.ndarray) -> np.ndarray:
+    """Each score divided by the row sum, no exponentials (only defined for a positive sum)."""
+    return s / s.sum()
+
+
+def zero_weights(s: np.ndarray) -> np.ndarray:
+    """An all-zero row read as 'attends to nobody': zero weight everywhere."""
+    return np.zeros(len(s))
+
+
+def uniform_weights(s: np.ndarray) -> np.ndarray:
+    """The scores ignored: 1/n for every source."""
+    return np.full(len(s), 1 / len(s))
+
+
+def wrong_weights(s: np.ndarray, c: float, scale: float, d_k: int | None) -> list[tuple[np.ndarray, Any]]:
+    """Each mistake that is defined for this row, with its weights, most telling first."""
+    tied = int((s == s.max()).sum()) > 1
+    out = []
+    if not s.any():
+        out.append((zero_weights(s), mistakes.ZERO_ROW_STAYS_ZERO))
+    if tied:
+        out.append((first_top_weights(s), mistakes.FIRST_OF_TIES))
+    if (s >= 0).all() and s.sum() > 0:
+        out.append((linear_weights(s), mistakes.LINEAR_NORMALISATION))
+    if c != 1:
+        out.append((unmagnified_weights(s, scale), mistakes.FORGOT_MAGNITUDE))
+    if d_k is not None:
+        out.append((unscaled_weights(s, c), mistakes.FORGOT_SCALE))
+    out.append((argmax_weights(s), mistakes.HARD_ARGMAX))
+    if d_k is not None:
+        out.append((inverted_scale_weights(s, c, d_k), mistakes.SCALE_INVERTED))
+    out.append((uniform_weights(s), mistakes.UNIFORM_WEIGHTS))
+    return out
+
+
+def weights_option(weights: np.ndarray) -> Mat:
+    """Weights as a multiple-choice option: every entry to 3 decimals, so no option stands out by its digits."""
+    return mat(np.round(weights, 3))
+
+
+# Per level: tokens, lowest and highest score, magnitudes, d_k values (None: no scaling),
+# and the share of all-zero rows and of tied tops.
+SOFTMAX_LEVELS = {
+    "easy": ((4, 7), (0, 5), (1, 2, 3), (None,), 0.0, 0.15),
+    "medium": ((3, 7), (0, 4), (2, 3, 4, 6, 8), (4, 9, 16), 0.0, 0.18),
+    "hard": ((3, 8), (-3, 3), (2, 3, 4, 5, 6, 7, 8), (4, 9, 16, 25), 0.08, 0.15),
+}
+SMALLEST_WEIGHT = 1e-4  # smaller weights would print in e-notation
+
+
+def score_row(rng: np.random.Generator, n: int, low: int, high: int, tied: bool) -> np.ndarray:
+    """n integer scores in low..high with a top score of at least 2 held by one source, or by two when ``tied``."""
+    top = int(rng.integers(2, high + 1))
+    winners = 2 if tied else 1
+    row = np.concatenate([np.full(winners, top), rng.integers(low, top, size=n - winners)])
+    return rng.permutation(row)
 
 
 class QKSoftmax(Family):
     """Turn one score row into attention weights with softmax, after the logit magnitude and scale."""
 
     id = "qk.softmax"
-    version = 1
+    version = 2
     title = "Softmax of a score row"
     tags = ("topic::qk", "seed::000", "seed::001")
     levels = {
-        "easy": "a one-hot row of 3-5 scores times a magnitude c",
-        "medium": "integer scores with a tie or a clear top, times c, scaled by 1/√d_k",
-        "hard": "a sink's all-zero row (uniform weights) or negative scores, times c and scaled",
+        "easy": "4-7 scores from 0 to 5 times a magnitude c, no scaling",
+        "medium": "3-7 scores from 0 to 4, sometimes a tied top, times c and scaled by 1/√d_k",
+        "hard": "3-8 scores with negatives, now and then a sink's all-zero row, times c and scaled",
     }
     input_keys = ("scores", "magnitude", "scale")
     truth_keys = ("weights", "attended")
@@ -163,27 +292,37 @@ class QKSoftmax(Family):
     }
 
     def draw(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
-        n = int(rng.integers(3, 6))
-        if difficulty == "easy":
-            row = np.zeros(n, dtype=int)
-            row[rng.integers(n)] = 1
-            return {"scores": row.tolist(), "magnitude": int(rng.choice([1, 2, 4, 8])), "scale": 1.0, "d_k": None}
-        d_k = int(rng.choice([4, 16]))
-        magnitude = int(rng.choice([2, 4, 8]))
-        if difficulty == "medium":
-            row = rng.integers(0, 3, size=n)
-        elif rng.random() < 0.5:
+        (n_low, n_high), (low, high), magnitudes, widths, zero_share, tie_share = SOFTMAX_LEVELS[difficulty]
+        n = int(rng.integers(n_low, n_high + 1))
+        magnitude = int(rng.choice(magnitudes))
+        d_k = widths[int(rng.integers(len(widths)))]
+        scale = 1.0 if d_k is None else 1 / math.sqrt(d_k)
+        if rng.random() < zero_share:
             row = np.zeros(n, dtype=int)
         else:
-            row = rng.integers(-2, 3, size=n)
-        return {"scores": row.tolist(), "magnitude": magnitude, "scale": 1 / math.sqrt(d_k), "d_k": d_k}
+            row = score_row(rng, n, low, high, rng.random() < tie_share)
+            if low < 0 and row.min() >= 0:
+                raise Redraw("the level asks for a negative score")
+            if softmax(magnitude * scale * row).min() < SMALLEST_WEIGHT:
+                raise Redraw("a weight too small to print")
+        return {"scores": row.tolist(), "magnitude": magnitude, "scale": scale,
+                "d_k": None if d_k is None else int(d_k)}
+
+    def case(self, inputs: dict[str, Any], truth: dict[str, Any]) -> str:
+        s = np.array(inputs["scores"])
+        if not s.any():
+            return "all-zero-row"
+        if (s == s.max()).sum() > 1:
+            return "tie"
+        return "typical"
 
     def solve(self, inputs: dict[str, Any]) -> Solution:
         s = np.array(inputs["scores"], dtype=float)
         c, scale, d_k = inputs["magnitude"], inputs["scale"], inputs["d_k"]
         logits = c * scale * s
         w = softmax(logits)
-        truth = {"weights": w.tolist(), "attended": attended(w)}
+        top = attended(w)
+        truth = {"weights": w.tolist(), "attended": top}
 
         scaling = [] if d_k is None else [" and scaled by ", Frac(num(1), Sqrt(sym("d", "k"))), f" with d_k = {d_k}"]
         prompt = (
@@ -194,34 +333,34 @@ class QKSoftmax(Family):
         task = (
             para("Give the attention weights (3 decimals) and the source attended to, if one stands out."),
         )
-        top = attended(w)
-        choice = (mat(w),)
-        tied_top = s == s.max()
+        choice = (weights_option(w),)
+        distractors = tuple(Distractor((weights_option(v),), m, v.tolist()) for v, m in wrong_weights(s, c, scale, d_k))
         exps = np.exp(logits - logits.max())
-        distractors = (
-            Distractor((mat(softmax(scale * s)),), mistakes.FORGOT_MAGNITUDE),
-            Distractor((mat(softmax(c * s)),), mistakes.FORGOT_SCALE),
-            Distractor((mat(tied_top / tied_top.sum()),), mistakes.HARD_ARGMAX),
-            Distractor((mat(s / s.sum() if s.sum() > 0 else np.zeros_like(s)),),
-                       mistakes.ZERO_ROW_STAYS_ZERO if not s.any() else mistakes.LINEAR_NORMALISATION),
-            Distractor((mat(np.exp(logits)),), mistakes.NOT_NORMALISED),
-        )
+        reading = _reading(s, w, top)
         steps = (
-            step("Logits: multiply the scores by c" + ("" if d_k is None else " and by 1/√d_k") + ".",
+            step("Logits: multiply the scores by c" + ("" if d_k is None else " and divide by √d_k") + ".",
                  Display(seq(sym("z"), "=", mat(logits)))),
-            step("Exponentiate (after subtracting the largest logit, which changes nothing) and normalise.",
+            step("Exponentiate (after subtracting the largest logit, which changes nothing) and normalise. "
+                 "A score of 0 still gives e^0 = 1, not 0.",
                  Display(seq(call("exp", mat(logits - logits.max())), "=", mat(exps), ",", Word("sum"), "=", num(exps.sum())))),
             step("Weights: each exponential over the sum; they add up to 1.", Display(seq(sym("a"), "=", mat(w)))),
-            step("Read the result.", para(_reading(s, w, top))),
+            step("Read the result.", para(reading)),
         )
-        answer = (Display(seq(call("softmax", mat(logits)), "approx", mat(w))), para(_reading(s, w, top)))
-        return Solution(truth, prompt, task, answer, steps, ("What are the attention weights?",), choice, distractors)
+        answer = (
+            table(["source", "score", "logit", "weight"],
+                  [[str(i), num(s[i]), num(logits[i]), num(w[i])] for i in range(len(s))]),
+            para(reading),
+        )
+        return Solution(truth, prompt, task, answer, steps, ("What are the attention weights?",), choice,
+                        distractors, w.tolist(), 3)
 
 
 def _reading(s: np.ndarray, w: np.ndarray, top: int | None) -> str:
     if not s.any():
-        return "An all-zero row is not 'attend to nobody': softmax makes it uniform, 1/n each."
+        return ("Trap: an all-zero row (a sink's raw scores) is not 'attend to nobody': softmax makes it uniform, "
+                f"1/{len(s)} = {1 / len(s):.3f} each, whatever c and d_k are.")
     if top is None:
         tied = [str(i) for i in np.flatnonzero(np.isclose(w, w.max()))]
-        return f"The top score is shared by sources {', '.join(tied)}: the weight splits evenly between them."
+        return (f"The top score is shared by sources {', '.join(tied)}: the weight splits evenly between them "
+                f"({w.max() * 100:.1f} % each), so no single source is attended to.")
     return f"Source {top} is attended to, with {w[top] * 100:.1f} % of the weight."
