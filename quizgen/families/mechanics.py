@@ -180,9 +180,9 @@ FORWARD_LEVELS = {"easy": (2, 2, 2, False), "medium": (3, 3, 2, True), "hard": (
 
 
 # The mistakes of attention.forward, one function each: the first row of the pattern they give.
-def columns_softmax_row(scores: np.ndarray) -> np.ndarray:
-    """Softmax down each column (over targets) instead of along each row; token t0's row of that."""
-    return softmax(scores, axis=0)[0]
+def values_as_keys_row(q: np.ndarray, v: np.ndarray, scale: float) -> np.ndarray:
+    """t0's query scored against the values instead of the keys: softmax of scale · (Q·Vᵀ)[t0]."""
+    return softmax(scale * (q @ v.T)[0])
 
 
 def unscaled_row(raw: np.ndarray) -> np.ndarray:
@@ -210,7 +210,7 @@ class AttentionForward(Family):
     """Run one attention head forward by hand: Q, K, V, scaled scores, the softmax pattern A and Z = A·V."""
 
     id = "attention.forward"
-    version = 1
+    version = 2
     title = "Attention forward pass"
     tags = ("topic::attention", "seed::001")
     levels = {
@@ -252,8 +252,8 @@ class AttentionForward(Family):
         task = (para("Compute Q, K, V, the scores, the attention pattern A (3 decimals) and the output Z = A·V."),)
         raw = out["Q"] @ out["K"].T
         a = out["A"]
-        wrong = [(columns_softmax_row(out["scores"]), mistakes.SOFTMAX_DOWN_COLUMNS),
-                 (transposed_row(out["scores"]), mistakes.ROWS_COLUMNS_SWAPPED)]
+        wrong = [(transposed_row(out["scores"]), mistakes.ROWS_COLUMNS_SWAPPED),
+                 (values_as_keys_row(out["Q"], out["V"], scale), mistakes.VALUES_AS_KEYS)]
         if scale != 1.0:
             wrong += [(unscaled_row(raw), mistakes.FORGOT_SCALE), (inverted_scale_row(raw, d_k), mistakes.SCALE_INVERTED)]
         wrong.append((argmax_row(out["scores"]), mistakes.HARD_ARGMAX))

@@ -93,7 +93,7 @@ FULL_WIDTH_HEADS = Mistake("full-width-heads", "gives every head the full width 
 ONE_MATRIX_ONLY = Mistake("one-matrix-only", "counts only one of W_Q, W_K, W_V")
 SCORES_AS_QUERIES = Mistake("scores-as-queries", "counts the entries of Q (n × d_k) instead of the n × n scores")
 LINEAR_IN_N = Mistake("linear-in-n", "thinks the score matrix grows linearly with the sequence length")
-SOFTMAX_DOWN_COLUMNS = Mistake("softmax-down-columns", "normalises each column (over targets) instead of each row")
+VALUES_AS_KEYS = Mistake("values-as-keys", "scores the queries against the values (Q·Vᵀ) instead of the keys")
 LEAK_OVER_N = Mistake(
     "leak-over-n", "counts n tokens at logit 0 in the softmax sum instead of the n − 1 others"
 )

@@ -40,13 +40,9 @@ def raw_scores(i):
     return [[sum(a * b for a, b in zip(q[j], k[m])) for m in range(len(k))] for j in range(len(q))]
 
 
-def down_columns(i):
-    s = [[v * i["scale"] for v in row] for row in raw_scores(i)]
-    out = []
-    for col in range(len(s)):
-        column = [s[j][col] for j in range(len(s))]
-        out.append(row_softmax(column)[0])  # t0's entry of the column-normalised pattern
-    return out
+def against_values(i):
+    q, v = matmul(i["X"], i["W_Q"]), matmul(i["X"], i["W_V"])
+    return row_softmax([i["scale"] * sum(a * b for a, b in zip(q[0], v[m])) for m in range(len(v))])
 
 
 def forward_unscaled(i):
@@ -97,7 +93,7 @@ CHECKS = {
     **{("attention.shapes", m): shapes_check(m) for m in (
         "output-model-width", "z-as-pattern", "transposed-shape", "one-head-only", "full-width-heads",
         "one-matrix-only", "scores-as-queries", "linear-in-n")},
-    ("attention.forward", "softmax-down-columns"): down_columns,
+    ("attention.forward", "values-as-keys"): against_values,
     ("attention.forward", "forgot-scale"): forward_unscaled,
     ("attention.forward", "scale-inverted"): forward_times_root,
     ("attention.forward", "rows-columns-swapped"): forward_transposed,
