@@ -163,7 +163,13 @@ class QKScores(Family):
             "Q = X · W_Q (row v)", "K = X · W_K (row v)")
         skip = (" The position block is a trap: both selectors skip it, so positions never enter the scores."
                 if "position" in blocks else "")
-        silent = ", ".join(str(v) for v in sinks(dag))
+        silent = sinks(dag)
+        tie = ("; a row with two 1s (two children) attends to both, a tie" if max_children(dag) > 1 else "")
+        names = ", ".join(str(v) for v in silent)
+        trap = (f"Trap: the row of the sink {names} is all zeros, so in the raw scores it attends to nobody"
+                if len(silent) == 1 else
+                f"Trap: the rows of the sinks {names} are all zeros, so in the raw scores they attend to nobody")
+        trap += " (only after softmax would a zero row spread evenly)."
         steps = (
             step(f"Queries and keys: {q_sym}, {k_sym}. W_Q copies the frontier block (what the token looks for), "
                  "W_K the identity block (what it is)." + skip,
@@ -172,9 +178,7 @@ class QKScores(Family):
             step("Each cell S[j, i] = Q_j · K_i is 1 exactly when source i is in target j's frontier "
                  "(rows are targets, columns sources: S re-encodes the edges).",
                  labelled_matrix(s, dag.vertices, dag.vertices, "target \\ source")),
-            step(f"Read each row: the highest positive score marks the source(s); two children tie at 1. "
-                 f"Trap: the sink row(s) of {silent} are all zeros, so in the raw scores they attend to nobody "
-                 "(only after softmax would a zero row spread evenly).", para(*choice)),
+            step(f"Read each row: the highest positive score marks the source{tie}. {trap}", para(*choice)),
         )
         answer = (
             para("Score matrix S (rows = targets, columns = sources):"),
