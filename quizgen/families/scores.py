@@ -164,7 +164,7 @@ class QKScores(Family):
         skip = (" The position block is a trap: both selectors skip it, so positions never enter the scores."
                 if "position" in blocks else "")
         silent = sinks(dag)
-        tie = ("; a row with two 1s (two children) attends to both, a tie" if max_children(dag) > 1 else "")
+        tie = ("; a row with several 1s (several children) attends to all of them, a tie" if max_children(dag) > 1 else "")
         names = ", ".join(str(v) for v in silent)
         trap = (f"Trap: the row of the sink {names} is all zeros, so in the raw scores it attends to nobody"
                 if len(silent) == 1 else
