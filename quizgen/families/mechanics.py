@@ -352,7 +352,7 @@ SHARP_MISTAKES = (
     (linear_sharp, mistakes.LINEAR_NORMALISATION),
 )
 SHARP_LEVELS = {  # d_k choices, fewest and most tokens
-    "easy": ((4, 9, 16, 25, 36), 4, 6),
+    "easy": ((9, 16, 25, 36), 4, 8),
     "medium": ((6, 8, 10, 12, 20, 24, 32, 48), 3, 8),
     "hard": ((4, 8, 9, 16, 25, 32, 64), 3, 8),
 }
@@ -368,8 +368,8 @@ class AttentionSharp(Family):
     title = "Sharp attention"
     tags = ("topic::attention", "seed::001")
     levels = {
-        "easy": "4-6 tokens, d_k a square from 4 to 36 (a whole √d_k), c/√d_k from 1 to 4: the share on the target",
-        "medium": "3-8 tokens, d_k from 6 to 64 (√d_k not whole): the leak to each other token",
+        "easy": "4-8 tokens, d_k a square from 9 to 36 (a whole √d_k), c/√d_k from 1.5 to 4: the share on the target",
+        "medium": "3-8 tokens, d_k from 6 to 48 (√d_k not whole): the leak to each other token",
         "hard": "also the smallest whole strength c that puts a wanted share on the target",
     }
     input_keys = ("n", "strength", "d_k", "targets")
@@ -381,8 +381,8 @@ class AttentionSharp(Family):
         widths, fewest, most = SHARP_LEVELS[difficulty]
         d_k = int(rng.choice(widths))
         n = int(rng.integers(fewest, min(most, d_k) + 1))  # one one-hot key direction per token: n ≤ d_k
-        # a target logit c/√d_k between 1 and 4: from a mild peak to nearly one-hot
-        strength = int(rng.integers(math.ceil(math.sqrt(d_k)), math.floor(4 * math.sqrt(d_k)) + 1))
+        # a target logit c/√d_k between 1.5 and 4: from a mild peak to nearly one-hot
+        strength = int(rng.integers(math.ceil(1.5 * math.sqrt(d_k)), math.floor(4 * math.sqrt(d_k)) + 1))
         targets = {str(i): int(rng.choice([t for t in range(n) if t != i])) for i in range(n)}
         wanted = float(rng.choice(WANTED_SHARES)) if difficulty == "hard" else None
         return {"n": n, "strength": strength, "d_k": d_k, "targets": targets,

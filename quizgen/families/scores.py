@@ -261,7 +261,7 @@ def weights_option(weights: np.ndarray) -> Mat:
 # Per level: tokens, lowest and highest score, magnitudes, d_k values (None: no scaling),
 # and the share of all-zero rows and of tied tops.
 SOFTMAX_LEVELS = {
-    "easy": ((4, 7), (0, 5), (1, 2, 3), (None,), 0.0, 0.15),
+    "easy": ((4, 8), (0, 5), (1, 2, 3), (None,), 0.0, 0.15),
     "medium": ((3, 7), (0, 4), (2, 3, 4, 6, 8), (4, 9, 16), 0.0, 0.18),
     "hard": ((3, 8), (-3, 3), (2, 3, 4, 5, 6, 7, 8), (4, 9, 16, 25), 0.08, 0.15),
 }
@@ -269,8 +269,9 @@ SMALLEST_WEIGHT = 1e-4  # smaller weights would print in e-notation
 
 
 def score_row(rng: np.random.Generator, n: int, low: int, high: int, tied: bool) -> np.ndarray:
-    """n integer scores in low..high with a top score of at least 2 held by one source, or by two when ``tied``."""
-    top = int(rng.integers(2, high + 1))
+    """n integer scores in low..high whose top score, one of the three highest values, is held by one
+    source, or by two when ``tied`` (a low top leaves too few rows to draw from)."""
+    top = int(rng.integers(max(high - 2, 1), high + 1))
     winners = 2 if tied else 1
     row = np.concatenate([np.full(winners, top), rng.integers(low, top, size=n - winners)])
     return rng.permutation(row)
@@ -284,7 +285,7 @@ class QKSoftmax(Family):
     title = "Softmax of a score row"
     tags = ("topic::qk", "seed::000", "seed::001")
     levels = {
-        "easy": "4-7 scores from 0 to 5 times a magnitude c, no scaling",
+        "easy": "4-8 scores from 0 to 5 times a magnitude c, no scaling",
         "medium": "3-7 scores from 0 to 4, sometimes a tied top, times c and scaled by 1/√d_k",
         "hard": "3-8 scores with negatives, now and then a sink's all-zero row, times c and scaled",
     }
