@@ -107,9 +107,9 @@ def test_sharp_keys_fit_in_d_k():
 
 
 def test_linear_option_says_what_the_mistake_gives():
-    p = make_problem(FAMILIES["attention.sharp"], 2549650594, "easy")
-    linear = [d for d in p.solution.distractors if d.mistake.name == "linear-normalisation"]
-    assert all(d.value == 100.0 for d in linear)
+    for seed in range(100):
+        p = make_problem(FAMILIES["attention.sharp"], seed, "medium")  # the leak: nothing is left over
+        assert all(d.value == 0.0 for d in p.solution.distractors if d.mistake.name == "linear-normalisation")
     case = make_case(FAMILIES["attention.sharp"], "seed001")
     assert case.solution.value == pytest.approx(94.8, abs=0.05)
     assert [d.value for d in case.solution.distractors if d.mistake.name == "linear-normalisation"] == [100.0]

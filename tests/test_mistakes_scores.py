@@ -52,7 +52,7 @@ def test_scores_distractor_values_are_what_their_options_say():
 # ---------------------------------------------------------------- qk.softmax
 def test_forgot_magnitude_is_softmax_of_the_scaled_scores():
     assert fam.unmagnified_weights(np.array([0.0, 0.0, 1.0]), 1.0) == pytest.approx([0.212, 0.212, 0.576], abs=5e-4)
-    s, c, d_k = np.array([2.0, 0.0]), 4, 16
+    s, d_k = np.array([2.0, 0.0]), 16
     assert fam.unmagnified_weights(s, 1 / math.sqrt(d_k)) == pytest.approx(fam.softmax(s / 4))
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from quizgen.model import mistakes
 from quizgen.math.attention import embeddings
-from quizgen.model.content import Display, mat, para, seq, step, sym
+from quizgen.model.content import mat, para, step
 from quizgen.model.family import Family
 from quizgen.families.common import dag_from, dag_inputs, describe_graph, draw_dag, embedding_rows, graph_figure, max_children
 from quizgen.math.graphs import Dag

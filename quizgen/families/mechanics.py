@@ -357,6 +357,17 @@ SHARP_LEVELS = {  # d_k choices, fewest and most tokens
     "hard": ((4, 8, 9, 16, 25, 32, 64), 3, 8),
 }
 SHARP_ASKS = {"easy": "target", "medium": "leak", "hard": "strength"}
+SHARP_DECIMALS = {"target": 1, "leak": 2, "strength": None}  # leaks are small: two decimals of a percent
+
+
+def as_percent(share: float) -> float:
+    """A share as a percentage (the value an option carries), without float noise in the last digits."""
+    return round(100 * share, 12)
+
+
+def sharp_option(value: float, decimals: int | None) -> str:
+    """An option as printed: a percentage with ``decimals`` decimals, or a whole strength."""
+    return str(value) if decimals is None else f"{value:.{decimals}f} %"
 WANTED_SHARES = (0.8, 0.85, 0.9, 0.95, 0.98, 0.99)
 
 
@@ -417,23 +428,20 @@ class AttentionSharp(Family):
                                            f"{wanted:.0%} on the target?")
         task = (para("What share of its attention does each token put on its target, and what leaks to each "
                      "other token?" + extra),)
-        percent = {"target": 1, "leak": 2}
         if ask == "strength":
             question = f"What is the smallest whole key strength c that puts at least {wanted:.0%} on the target?"
-            value, decimals = truth["min_strength"], None
-            shown = str
+            value = truth["min_strength"]
         else:
             question = ("What share goes to the target?" if ask == "target" else
                         "What share of its attention leaks to each other token?")
-            value = round(100 * (target_weight if ask == "target" else truth["other_weight"]), 12)
-            decimals = percent[ask]
-            shown = lambda v: f"{v:.{decimals}f} %"  # noqa: E731
+            value = as_percent(target_weight if ask == "target" else truth["other_weight"])
+        decimals = SHARP_DECIMALS[ask]
         distractors = []
         for mistake_of, mistake in SHARP_MISTAKES:
             wrong = mistake_of(n, c, d_k, wanted)
             if ask in wrong:
-                v = wrong[ask] if ask == "strength" else round(100 * wrong[ask], 12)
-                distractors.append(Distractor((shown(v),), mistake, v))
+                v = wrong[ask] if ask == "strength" else as_percent(wrong[ask])
+                distractors.append(Distractor((sharp_option(v, decimals),), mistake, v))
         steps = [
             step("Each row has one logit c/√d_k at the target and 0 elsewhere (the query is one-hot, so it picks "
                  "out one key's strength).", para(f"c/√d_k = {c}/√{d_k} = {logit:.3f}.")),
@@ -454,5 +462,5 @@ class AttentionSharp(Family):
         answer = (para(f"Every token puts {format_percent(target_weight)} on its target and "
                        f"{100 * truth['other_weight']:.2f} % on each of the {n - 1} other tokens{tail}."),
                   Display(seq(sym("A"), "approx", mat(a))))
-        return Solution(truth, prompt, task, answer, tuple(steps), (question,), (shown(value),),
+        return Solution(truth, prompt, task, answer, tuple(steps), (question,), (sharp_option(value, decimals),),
                         tuple(distractors), value, decimals)
