@@ -305,6 +305,7 @@ class VirtualHead(Family):
         if difficulty == "easy":  # whole blocks 0-3, 4-7, 8-11, 12-15, in a random order of roles
             blocks = [list(range(start, start + HEAD)) for start in range(0, RESIDUAL, HEAD)]
             reads1, writes1, writes2, free = (blocks[k] for k in rng.permutation(len(blocks)))
+            writes2 = rng.permutation(writes2).tolist()  # head 2 writes its value dims in any order
         else:
             dims = rng.permutation(RESIDUAL).tolist()
             reads1, writes1, writes2, free = (sorted(dims[k:k + HEAD]) for k in range(0, RESIDUAL, HEAD))
@@ -361,6 +362,7 @@ class VirtualHead(Family):
 
 COMPOSITION_KIND = {"W_Q": "Q", "W_K": "K", "W_V": "V"}
 COMPOSITION_MARGIN = 0.05  # the strongest composition must stand out by this much
+TRAP_REDRAWN = 0.5  # share of draws with the raw-product trap that are redrawn (case mix)
 
 
 def composition_scores(head2: dict[str, np.ndarray], right: np.ndarray) -> dict[str, float]:
@@ -375,7 +377,7 @@ def backwards_product(left: np.ndarray, right: np.ndarray) -> float:
 
 def squared_norms(left: np.ndarray, right: np.ndarray) -> float:
     """Mistake: ‖L·R‖_F² / (‖L‖_F²·‖R‖_F²), sums of squares without the square roots."""
-    return composition_score(left, right) ** 2
+    return float(((left @ right) ** 2).sum() / ((left ** 2).sum() * (right ** 2).sum()))
 
 
 def largest_raw_product(head2: dict[str, np.ndarray], right: np.ndarray) -> str:
@@ -413,6 +415,8 @@ class Composition(Family):
         if scores[ranked[0]] - scores[ranked[1]] < COMPOSITION_MARGIN:
             raise Redraw("no composition stands out")
         via = ranked[0]
+        if largest_raw_product(head2, right) != via and rng.random() < TRAP_REDRAWN:
+            raise Redraw("keep the raw-product trap to a minority of the problems")
         return {"left": head2[via].tolist(), "right": right.tolist(), "reads_via": via,
                 "head2": {k: m.tolist() for k, m in head2.items()}}
 

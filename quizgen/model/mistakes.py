@@ -124,12 +124,16 @@ WRONG_ORDER_PRODUCT = Mistake(
 )
 ROTATE_WRONG_WAY = Mistake("rotate-wrong-way", "rotates the query by +α instead of −α (towards the next token)")
 NO_ROTATION = Mistake("no-rotation", "leaves the query unrotated, so the head selects its own position")
-DOUBLE_ROTATION = Mistake("double-rotation", "rotates both the query and the key, turning twice")
+DOUBLE_ROTATION = Mistake(
+    "double-rotation", "rotates the key by +α as well as the query by −α, so the turn doubles (two tokens back)"
+)
 FORGOT_LAMBDA_SQUARED = Mistake("forgot-lambda-squared", "scales the score by λ instead of λ² (both q and k carry λ)")
 ATTENDS_TO_MATCH = Mistake(
     "attends-to-match", "attends to the earlier copy of the current token itself, not to the token after it"
 )
-PREVIOUS_TOKEN_ONLY = Mistake("previous-token-only", "stops at the previous-token head: attends to position n − 1")
+PREVIOUS_TOKEN_ONLY = Mistake(
+    "previous-token-only", "stops at the previous-token head: attends to the position just before the query"
+)
 PREVIOUS_NOT_NEXT = Mistake("previous-not-next", "copies the token before the earlier match instead of after it")
 # ablation
 DROPS_SELF_EDGES = Mistake("drops-self-edges", "leaves out a token attending to itself, which is an edge too")
