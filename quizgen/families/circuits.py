@@ -9,7 +9,7 @@ import numpy as np
 
 from quizgen.model import mistakes
 from quizgen.math.attention import composition_score, frobenius, selector, unit_terms
-from quizgen.model.content import Display, Frac, Inline, Word, mat, num, para, seq, step, sym, table
+from quizgen.model.content import Display, Inline, Word, mat, num, para, seq, step, sym, table
 from quizgen.model.family import Family, Redraw
 from quizgen.model.problem import Distractor, Solution
 
@@ -461,7 +461,8 @@ class Composition(Family):
                          num(scores[k])])
         steps = (
             step("For each matrix W of head 2, the product W·R: what head 1 writes, as W reads it.",
-                 *(Display(seq(sym("W", k[-1], "2"), "cdot", sym("R"), "=", mat(m @ right))) for k, m in head2.items())),
+                 *(Display(seq(sym("W", k[-1], "2"), "cdot", sym("R"), "=", mat(m @ right)))
+                   for k, m in head2.items())),
             step(f"Frobenius norms (square root of the sum of squares); ‖R‖_F = {frobenius(right):.3f}. Divide.",
                  table(["composition", "‖W·R‖_F", "‖W‖_F", "score"], rows)),
             step(f"The largest score is through {via}²: {kind}-composition.",

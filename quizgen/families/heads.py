@@ -9,7 +9,7 @@ import numpy as np
 
 from quizgen.model import mistakes
 from quizgen.math.attention import attended, softmax
-from quizgen.model.content import (Display, Mat, Word, call, format_percent, mat, num, para, seq, step, sym,
+from quizgen.model.content import (Display, Mat, Word, call, format_percent, num, para, seq, step, sym,
                                    table)
 from quizgen.model.family import Family, Redraw
 from quizgen.model.problem import Distractor, Solution
@@ -153,24 +153,26 @@ class Rotation(Family):
                 distractors = tuple(Distractor((format_percent(v[n - 1]),), mistake, float(100 * v[n - 1]))
                                     for v, mistake in wrong)
         derive = step("Rotating the query pair by −α turns position n into position n − 1"
-                      + (" (W_Q is the rotation matrix by −α: cos α on the diagonal, +sin α above, −sin α below)"
+                      + (" (W_Q is the rotation by −α: cos α on the diagonal, +sin α above, −sin α below)"
                          if ask == "hard" else "") + ".",
-                      para("q = λ·(cos α(n − 1), sin α(n − 1)); k_m = λ·(cos αm, sin αm); "
-                           "q·k_m = λ²·(cos α(n − 1)·cos αm + sin α(n − 1)·sin αm) = λ²·cos(α(n − 1 − m))."))
+                      para("q = λ·(cos α(n − 1), sin α(n − 1)); k_m = λ·(cos αm, sin αm); q·k_m = "
+                           "λ²·(cos α(n − 1)·cos αm + sin α(n − 1)·sin αm) = λ²·cos(α(n − 1 − m))."))
         steps = (
             derive,
             step("Scores per position.", table(["m", *map(str, positions)], [["α(n − 1 − m) in °",
                                                *(str(deg * (n - 1 - m)) for m in positions)],
                                               ["score", *(num(v) for v in s)]])),
-            step("Softmax of the logits c·score.",
-                 Display(seq(call("softmax", mat(c * s)), "approx", *percent_vector(w)))),
+            step(f"Softmax of the logits c·score (c = {c:g}), in percent.",
+                 table(["m", *map(str, positions)], [["logit", *(num(v) for v in c * s)],
+                                                     ["weight (%)", *(f"{100 * v:.1f}" for v in w)]])),
             step("The peak.", para(f"cos is largest at angle 0, i.e. m = n − 1 = {n - 1}: a previous-token head"
                                    + (". The cosine comes round again for a position further back, but stays "
                                       "below the previous token." if self.case(inputs, truth) != "typical" else
                                       ".")
                                    + f" λ²·c = {lam * lam * c:g} makes it a clear majority.")),
         )
-        answer = (para(f"q·k_m = λ²·cos(α(n − 1 − m)). Position {top} (the previous token) gets "
+        answer = (para("W_Q turns the query's pair by −α (position n reads as n − 1), so "
+                       f"q·k_m = λ²·cos(α(n − 1 − m)). Position {top} (the previous token) gets "
                        f"{format_percent(w[top])} of the weight; all weights:"),
                   Display(seq(sym("a"), "approx", *percent_vector(w))),
                   table(["m", *map(str, positions)], [["score", *(num(v) for v in s)]]))
