@@ -55,9 +55,14 @@ def percent(weights: np.ndarray) -> list[float]:
     return [float(100 * w) for w in weights]
 
 
+def percent_row(weights: np.ndarray) -> Mat:
+    """A weight vector in percent with one decimal (tiny weights read 0.0, never in e-notation)."""
+    return Mat((tuple(Word(f"{100 * w:.1f}") for w in weights),))
+
+
 def percent_vector(weights: np.ndarray) -> tuple[Any, ...]:
-    """A weight vector in percent with one decimal, as an option or a display."""
-    return (seq(Mat((tuple(Word(f"{100 * w:.1f}") for w in weights),)), Word("%")),)
+    """A weight vector in percent as an option: the row, then the unit as text."""
+    return (percent_row(weights), " %")
 
 
 class Rotation(Family):
@@ -160,7 +165,7 @@ class Rotation(Family):
         steps = (
             derive,
             step("Scores per position.", table(["m", *map(str, positions)], [["α(n − 1 − m) in °",
-                                               *(str(deg * (n - 1 - m)) for m in positions)],
+                                               *(num(deg * (n - 1 - m)) for m in positions)],
                                               ["score", *(num(v) for v in s)]])),
             step(f"Softmax of the logits c·score (c = {c:g}), in percent.",
                  table(["m", *map(str, positions)], [["logit", *(num(v) for v in c * s)],
@@ -173,8 +178,8 @@ class Rotation(Family):
         )
         answer = (para("W_Q turns the query's pair by −α (position n reads as n − 1), so "
                        f"q·k_m = λ²·cos(α(n − 1 − m)). Position {top} (the previous token) gets "
-                       f"{format_percent(w[top])} of the weight; all weights:"),
-                  Display(seq(sym("a"), "approx", *percent_vector(w))),
+                       f"{format_percent(w[top])} of the weight; all weights in percent:"),
+                  Display(seq(sym("a"), "approx", percent_row(w))),
                   table(["m", *map(str, positions)], [["score", *(num(v) for v in s)]]))
         return Solution(truth, prompt, task, answer, steps, (question,), choice, distractors, value, decimals)
 
