@@ -36,6 +36,26 @@ def pattern_from_values(w_q: np.ndarray, w_v: np.ndarray, column: bool) -> np.nd
     return w_q.T @ w_v if column else w_q @ w_v.T
 
 
+def qk_sides_swapped(qk: np.ndarray) -> np.ndarray:
+    """Mistake: swaps the query and key sides, the transpose of QK."""
+    return qk.T
+
+
+def qk_for_ov(qk: np.ndarray) -> np.ndarray:
+    """Mistake: gives the QK circuit when the OV circuit is asked for."""
+    return qk
+
+
+def ranks_bounded_by_d_model(d_model: int) -> list[int]:
+    """Mistake: bounds both ranks by d_model instead of d_head (and takes the bound as reached)."""
+    return [d_model, d_model]
+
+
+def ranks_reach_the_bound(d_head: int) -> list[int]:
+    """Mistake: assumes both ranks reach d_head, without checking the factors."""
+    return [d_head, d_head]
+
+
 def ov_other_convention(ov: np.ndarray) -> np.ndarray:
     """Mistake: keeps the OV matrix of the other vector convention (its transpose)."""
     return ov.T
@@ -177,7 +197,7 @@ class CircuitsQKOV(Family):
         if ask == "QK":
             question, choice, value = "What is the QK matrix?", (mat(qk),), qk.tolist()
             wrong = ((qk_wrong_product(w_q, w_k, column), mistakes.QK_WRONG_PRODUCT),
-                     (qk.T, mistakes.QK_SIDES_SWAPPED),
+                     (qk_sides_swapped(qk), mistakes.QK_SIDES_SWAPPED),
                      (pattern_from_values(w_q, w_v, column), mistakes.PATTERN_FROM_VALUES))
             distractors = tuple(Distractor((mat(m),), mistake, m.tolist()) for m, mistake in wrong)
         elif ask == "OV":
@@ -185,7 +205,7 @@ class CircuitsQKOV(Family):
             choice = (mat(ov),)
             wrong = ((ov_other_convention(ov), mistakes.OV_NOT_TRANSPOSED),
                      (ov_wrong_order(w_v, w_o, column), mistakes.OV_WRONG_ORDER),
-                     (qk, mistakes.QK_FOR_OV))
+                     (qk_for_ov(qk), mistakes.QK_FOR_OV))
             distractors = tuple(Distractor((mat(m),), mistake, m.tolist()) for m, mistake in wrong)
         else:
             question, value = "What are the ranks of the QK and the OV matrix?", [rank_qk, rank_ov]
@@ -194,8 +214,8 @@ class CircuitsQKOV(Family):
                 return (f"rank QK = {pair[0]}, rank OV = {pair[1]}",)
 
             choice = ranks_option(value)
-            wrong_ranks = (([d_model, d_model], mistakes.RANK_D_MODEL),
-                           ([d_head, d_head], mistakes.RANK_BOUND_REACHED),
+            wrong_ranks = ((ranks_bounded_by_d_model(d_model), mistakes.RANK_D_MODEL),
+                           (ranks_reach_the_bound(d_head), mistakes.RANK_BOUND_REACHED),
                            (ranks_added(w_q, w_k, w_v, w_o), mistakes.RANK_ADDS),
                            (ranks_of_one_factor(w_q, w_v), mistakes.RANK_ONE_FACTOR))
             distractors = tuple(Distractor(ranks_option(pair), mistake, pair) for pair, mistake in wrong_ranks)
@@ -275,6 +295,11 @@ def heads_in_wrong_order(net1: np.ndarray, net2: np.ndarray) -> np.ndarray:
     return net1 @ net2
 
 
+def one_token_copy(net1: np.ndarray, net2: np.ndarray) -> np.ndarray:
+    """Mistake: gives the one-token copy W_net2 + W_net1 when the two-token copy is asked for."""
+    return net2 + net1
+
+
 def stops_at_head1_output(net2: np.ndarray, writes1: list[int]) -> np.ndarray:
     """Mistake: keeps head 2's terms that read a dim head 1 wrote, but does not trace that
     dim back to the dim head 1 read (the chain stops halfway)."""
@@ -334,7 +359,7 @@ class VirtualHead(Family):
         back = [(r, c) for r, c, _ in unit_terms(two)]
         wrong = ((heads_in_wrong_order(net1, net2), mistakes.NET_WRONG_ORDER),
                  (stops_at_head1_output(net2, writes1), mistakes.SKIPS_FIRST_HEAD),
-                 (one, mistakes.ONE_TOKEN_FOR_TWO))
+                 (one_token_copy(net1, net2), mistakes.ONE_TOKEN_FOR_TWO))
         distractors = tuple(Distractor(terms(m), mistake, m.tolist()) for m, mistake in wrong)
         steps = (
             step("The value matrices: row k of W_V has its 1 in the column of the k-th dim read (W_O is the "

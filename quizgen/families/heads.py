@@ -50,6 +50,11 @@ def lambda_once(alpha: float, lam: float, query: int, positions: list[int]) -> n
     return rotation_scores(alpha, math.sqrt(lam), query, positions)
 
 
+def without_magnitude(scores: np.ndarray) -> np.ndarray:
+    """Mistake: softmax of the bare scores, dropping the logit magnitude c."""
+    return softmax(scores)
+
+
 def percent(weights: np.ndarray) -> list[float]:
     """Weights as percentages (printed with one decimal)."""
     return [float(100 * w) for w in weights]
@@ -145,7 +150,7 @@ class Rotation(Family):
         else:
             wrong = ((softmax(c * rotated_wrong_way(alpha, lam, n, positions)), mistakes.ROTATE_WRONG_WAY),
                      (softmax(c * lambda_once(alpha, lam, n, positions)), mistakes.FORGOT_LAMBDA_SQUARED),
-                     (softmax(s), mistakes.FORGOT_MAGNITUDE),
+                     (without_magnitude(s), mistakes.FORGOT_MAGNITUDE),
                      (softmax(c * (unrotated if ask == "hard" else key_rotated_too)(alpha, lam, n, positions)),
                       mistakes.NO_ROTATION if ask == "hard" else mistakes.DOUBLE_ROTATION))
             decimals = 1
