@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from quizgen.model import mistakes
 from quizgen.math.attention import composition_score, frobenius, selector, unit_terms
-from quizgen.model.content import Display, Frac, Inline, Word, mat, num, para, seq, step, sym, table
+from quizgen.model.content import Display, Inline, Word, mat, num, para, seq, step, sym, table
 from quizgen.model.family import Family, Redraw
 from quizgen.model.problem import Distractor, Solution
 
@@ -20,34 +21,152 @@ def rank(m: np.ndarray) -> int:
     return int(np.linalg.matrix_rank(m))
 
 
+# The hard level: d_model = 5, d_head = 3, and the rank of each circuit drawn (never both full).
+HARD_MODEL, HARD_HEAD = 5, 3
+RANK_PAIRS = [(a, b) for a in (1, 2, 3) for b in (1, 2, 3) if (a, b) != (3, 3)]
+
+
+def qk_wrong_product(w_q: np.ndarray, w_k: np.ndarray, column: bool) -> np.ndarray:
+    """Mistake: contracts W_Q and W_K over d_model, the d_head × d_head product."""
+    return w_q @ w_k.T if column else w_q.T @ w_k
+
+
+def pattern_from_values(w_q: np.ndarray, w_v: np.ndarray, column: bool) -> np.ndarray:
+    """Mistake: pairs the queries with W_V, as if the values decided the pattern."""
+    return w_q.T @ w_v if column else w_q @ w_v.T
+
+
+def qk_sides_swapped(qk: np.ndarray) -> np.ndarray:
+    """Mistake: swaps the query and key sides, the transpose of QK."""
+    return qk.T
+
+
+def qk_for_ov(qk: np.ndarray) -> np.ndarray:
+    """Mistake: gives the QK circuit when the OV circuit is asked for."""
+    return qk
+
+
+def ranks_bounded_by_d_model(d_model: int) -> list[int]:
+    """Mistake: bounds both ranks by d_model instead of d_head (and takes the bound as reached)."""
+    return [d_model, d_model]
+
+
+def ranks_reach_the_bound(d_head: int) -> list[int]:
+    """Mistake: assumes both ranks reach d_head, without checking the factors."""
+    return [d_head, d_head]
+
+
+def ov_other_convention(ov: np.ndarray) -> np.ndarray:
+    """Mistake: keeps the OV matrix of the other vector convention (its transpose)."""
+    return ov.T
+
+
+def ov_wrong_order(w_v: np.ndarray, w_o: np.ndarray, column: bool) -> np.ndarray:
+    """Mistake: multiplies W_V and W_O in the wrong order, a d_head × d_head matrix."""
+    return w_v @ w_o if column else w_o @ w_v
+
+
+def ranks_added(w_q: np.ndarray, w_k: np.ndarray, w_v: np.ndarray, w_o: np.ndarray) -> list[int]:
+    """Mistake: adds the ranks of each circuit's two factors (capped at d_model) instead of
+    taking the smaller."""
+    d_model = max(w_q.shape)
+    return [min(d_model, rank(w_q) + rank(w_k)), min(d_model, rank(w_v) + rank(w_o))]
+
+
+def ranks_of_one_factor(w_q: np.ndarray, w_v: np.ndarray) -> list[int]:
+    """Mistake: reads each circuit's rank off one factor only (W_Q for QK, W_V for OV)."""
+    return [rank(w_q), rank(w_v)]
+
+
+def low_rank_factor(rng: np.random.Generator, target: int, count: int, width: int) -> np.ndarray:
+    """``count`` integer vectors of length ``width`` spanning exactly ``target`` dimensions:
+    ``target`` independent ones, the rest small integer combinations of them, in random order."""
+    base = rng.integers(-1, 3, size=(target, width))
+    if rank(base) < target:
+        raise Redraw("the base vectors are dependent")
+    extra = []
+    for _ in range(count - target):
+        coefficients = rng.choice([-1, 0, 1, 2], size=target)
+        if not coefficients.any():
+            coefficients[int(rng.integers(target))] = 1
+        extra.append(coefficients @ base)
+    vectors = np.vstack([base, *extra]) if extra else base
+    return vectors[rng.permutation(count)]
+
+
+def draw_hard_circuit(rng: np.random.Generator, target: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two head-side factors (d_head vectors of width d_model each) whose product has rank
+    ``target``: one is full rank, the other (either one) spans ``target`` dimensions."""
+    full = rng.integers(-1, 3, size=(HARD_HEAD, HARD_MODEL))
+    if rank(full) < HARD_HEAD:
+        raise Redraw("the full-rank factor is not full rank")
+    low = low_rank_factor(rng, target, HARD_HEAD, HARD_MODEL)
+    return (low, full) if rng.random() < 0.5 else (full, low)
+
+
+def dependencies(vectors: np.ndarray, label: str) -> list[str]:
+    """Why a set of head-dim vectors has the rank it has: each vector that is a combination
+    of earlier independent ones, written out (e.g. "row 2 = 2·row 0 − row 1")."""
+    basis: list[int] = []
+    said = []
+    for k, v in enumerate(vectors):
+        if rank(vectors[basis + [k]]) > len(basis):
+            basis.append(k)
+            continue
+        if not v.any():
+            said.append(f"{label} {k} = 0")
+            continue
+        coefficients, *_ = np.linalg.lstsq(vectors[basis].T.astype(float), v.astype(float), rcond=None)
+        terms_ = []
+        for c, b in zip(coefficients, basis):
+            c = Fraction(float(c)).limit_denominator(12)
+            if c == 0:
+                continue
+            size = "" if abs(c) == 1 else f"{abs(c)}·"
+            sign = ("−" if c < 0 else "") if not terms_ else (" − " if c < 0 else " + ")
+            terms_.append(f"{sign}{size}{label} {b}")
+        said.append(f"{label} {k} = {''.join(terms_)}")
+    return said
+
+
 class CircuitsQKOV(Family):
     """Collapse a head's four matrices into the QK and OV circuits, in either vector convention."""
 
     id = "circuits.qk_ov"
-    version = 1
+    version = 2
     title = "QK and OV circuits"
     tags = ("topic::circuits", "seed::002", "seed::003")
     levels = {
         "easy": "column vectors, d_model = 3: the QK matrix W_Qᵀ·W_K",
         "medium": "row vectors, where the OV matrix is W_V·W_O (the transpose of the column form)",
-        "hard": "d_model = 4, d_head = 2: the rank of the QK matrix, bounded by d_head",
+        "hard": "d_model = 5, d_head = 3: the ranks of QK and OV, found from which factor is rank-deficient",
     }
     input_keys = ("W_Q", "W_K", "W_V", "W_O", "convention")
     truth_keys = ("QK", "OV", "rank_QK", "rank_OV")
 
     def draw(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
-        d_model, d_head = (3, 2) if difficulty != "hard" else (4, 2)
-        convention = "row" if difficulty == "medium" else "column"
-        w_q, w_k, w_v = (rng.integers(-1, 3, size=(d_head, d_model)) for _ in range(3))
-        w_o = rng.integers(-1, 3, size=(d_model, d_head))
-        if difficulty == "hard" and rng.random() < 0.4:
-            w_q[1] = w_q[0] * int(rng.choice([-1, 2]))  # a rank-1 query map: the bound is not reached
+        if difficulty == "hard":
+            rank_qk, rank_ov = RANK_PAIRS[int(rng.integers(len(RANK_PAIRS)))]
+            w_q, w_k = draw_hard_circuit(rng, rank_qk)
+            w_v, w_o_columns = draw_hard_circuit(rng, rank_ov)
+            w_o = w_o_columns.T  # W_O's columns are its head dims
+            convention = "column"
+        else:
+            d_model, d_head = 3, 2
+            convention = "row" if difficulty == "medium" else "column"
+            w_q, w_k, w_v = (rng.integers(-1, 3, size=(d_head, d_model)) for _ in range(3))
+            w_o = rng.integers(-1, 3, size=(d_model, d_head))
         if min(rank(w_q.T @ w_k), rank(w_o @ w_v)) == 0:
             raise Redraw("a zero circuit")
         if convention == "row":
             w_q, w_k, w_v, w_o = w_q.T, w_k.T, w_v.T, w_o.T
         return {"W_Q": w_q.tolist(), "W_K": w_k.tolist(), "W_V": w_v.tolist(), "W_O": w_o.tolist(),
                 "convention": convention, "ask": {"easy": "QK", "medium": "OV", "hard": "rank"}[difficulty]}
+
+    def case(self, inputs: dict[str, Any], truth: dict[str, Any]) -> str:
+        """A symmetric QK reads the same with query and key swapped (that distractor drops out)."""
+        qk = np.array(truth["QK"])
+        return "symmetric-qk" if inputs["ask"] == "QK" and (qk == qk.T).all() else "typical"
 
     def solve(self, inputs: dict[str, Any]) -> Solution:
         w_q, w_k, w_v, w_o = (np.array(inputs[k], dtype=float) for k in ("W_Q", "W_K", "W_V", "W_O"))
@@ -56,55 +175,93 @@ class CircuitsQKOV(Family):
         ov = w_o @ w_v if column else w_v @ w_o
         d_model = qk.shape[0]
         d_head = w_q.shape[0] if column else w_q.shape[1]
-        truth = {"QK": qk.tolist(), "OV": ov.tolist(), "rank_QK": rank(qk), "rank_OV": rank(ov)}
+        rank_qk, rank_ov = rank(qk), rank(ov)
+        truth = {"QK": qk.tolist(), "OV": ov.tolist(), "rank_QK": rank_qk, "rank_OV": rank_ov}
 
         rule = ("Column vectors: q = W_Q·x, k = W_K·x, v = W_V·x, and the head writes W_O·v." if column else
                 "Row vectors: q = x·W_Q, k = x·W_K, v = x·W_V, and the head writes v·W_O.")
+        score_form = "x_jᵀ·QK·x_i" if column else "x_j·QK·x_iᵀ"
+        moved_form = "OV·x_i" if column else "x_i·OV"
         prompt = (
             para(f"A head with d_model = {d_model} and d_head = {d_head}. {rule}"),
             Display(seq(sym("W", "Q"), "=", mat(w_q), ",", sym("W", "K"), "=", mat(w_k))),
             Display(seq(sym("W", "V"), "=", mat(w_v), ",", sym("W", "O"), "=", mat(w_o))),
         )
-        task = (para("Write the QK matrix (the score of destination x_j and source x_i is x_jᵀ·QK·x_i) and the OV "
-                     "matrix (what a source x_i adds to the output), and give their ranks. Which two matrices "
-                     "decide where the head attends?"),)
+        task = (para(f"Write the QK matrix (the score of destination x_j and source x_i is {score_form}) and the "
+                     f"OV matrix (a source x_i adds {moved_form} to the output), and give their ranks. Which two "
+                     "matrices decide where the head attends?"),)
         qk_formula = "W_Qᵀ·W_K" if column else "W_Q·W_Kᵀ"
         ov_formula = "W_O·W_V" if column else "W_V·W_O"
         ask = inputs["ask"]
+        decimals = None
         if ask == "QK":
-            question, choice = "What is the QK matrix?", (mat(qk),)
-            distractors = (
-                Distractor((mat(w_q @ w_k.T if column else w_q.T @ w_k),), mistakes.QK_WRONG_PRODUCT),
-                Distractor((mat(qk.T),), mistakes.QK_SIDES_SWAPPED),
-                Distractor((mat(w_q.T @ w_v if column else w_q @ w_v.T),), mistakes.PATTERN_FROM_VALUES),
-            )
+            question, choice, value = "What is the QK matrix?", (mat(qk),), qk.tolist()
+            wrong = ((qk_wrong_product(w_q, w_k, column), mistakes.QK_WRONG_PRODUCT),
+                     (qk_sides_swapped(qk), mistakes.QK_SIDES_SWAPPED),
+                     (pattern_from_values(w_q, w_v, column), mistakes.PATTERN_FROM_VALUES))
+            distractors = tuple(Distractor((mat(m),), mistake, m.tolist()) for m, mistake in wrong)
         elif ask == "OV":
-            question, choice = "What is the OV matrix in this (row) convention?", (mat(ov),)
-            distractors = (
-                Distractor((mat(ov.T),), mistakes.OV_NOT_TRANSPOSED),
-                Distractor((mat(w_o @ w_v if not column else w_v @ w_o),), mistakes.OV_WRONG_ORDER),
-                Distractor((mat(qk),), mistakes.QK_FOR_OV),
-            )
+            question, value = f"What is the OV matrix in this ({inputs['convention']}) convention?", ov.tolist()
+            choice = (mat(ov),)
+            wrong = ((ov_other_convention(ov), mistakes.OV_NOT_TRANSPOSED),
+                     (ov_wrong_order(w_v, w_o, column), mistakes.OV_WRONG_ORDER),
+                     (qk_for_ov(qk), mistakes.QK_FOR_OV))
+            distractors = tuple(Distractor((mat(m),), mistake, m.tolist()) for m, mistake in wrong)
         else:
-            question, choice = "What is the rank of the QK matrix?", (str(rank(qk)),)
-            distractors = (
-                Distractor((str(d_model),), mistakes.RANK_D_MODEL),
-                Distractor((str(d_head),), mistakes.RANK_BOUND_REACHED),
-                Distractor((str(min(d_model, rank(w_q) + rank(w_k))),), mistakes.RANK_ADDS),
-            )
+            question, value = "What are the ranks of the QK and the OV matrix?", [rank_qk, rank_ov]
+
+            def ranks_option(pair: list[int]) -> tuple[str]:
+                return (f"rank QK = {pair[0]}, rank OV = {pair[1]}",)
+
+            choice = ranks_option(value)
+            wrong_ranks = ((ranks_bounded_by_d_model(d_model), mistakes.RANK_D_MODEL),
+                           (ranks_reach_the_bound(d_head), mistakes.RANK_BOUND_REACHED),
+                           (ranks_added(w_q, w_k, w_v, w_o), mistakes.RANK_ADDS),
+                           (ranks_of_one_factor(w_q, w_v), mistakes.RANK_ONE_FACTOR))
+            distractors = tuple(Distractor(ranks_option(pair), mistake, pair) for pair, mistake in wrong_ranks)
         steps = (
             step(f"QK = {qk_formula}: both sides of the score in one d_model × d_model matrix.",
                  Display(seq(Word("QK"), "=", mat(qk)))),
             step(f"OV = {ov_formula}" + ("" if column else " (the transpose of the column form W_O·W_V)") + ".",
                  Display(seq(Word("OV"), "=", mat(ov)))),
-            step("Ranks: a product is no wider than its narrowest factor, so both are at most d_head.",
-                 para(f"rank QK = {rank(qk)}, rank OV = {rank(ov)}, d_head = {d_head}, d_model = {d_model}.")),
+            self.rank_step(w_q, w_k, w_v, w_o, column, d_head, d_model, rank_qk, rank_ov),
             step("Where the head attends depends only on W_Q and W_K (the QK circuit); W_V and W_O decide "
-                 "what it moves.", para("The pattern is softmax(x_jᵀ·QK·x_i) over sources i.")),
+                 "what it moves.", para(f"The pattern is softmax({score_form}) over sources i.")),
         )
         answer = (Display(seq(Word("QK"), "=", mat(qk), ",", Word("OV"), "=", mat(ov))),
-                  para(f"rank QK = {rank(qk)}, rank OV = {rank(ov)} (both ≤ d_head = {d_head})."))
-        return Solution(truth, prompt, task, answer, steps, (question,), choice, distractors)
+                  para(f"rank QK = {rank_qk}, rank OV = {rank_ov} (both ≤ d_head = {d_head}). "
+                       "W_Q and W_K decide where the head attends; W_V and W_O decide what it moves."))
+        return Solution(truth, prompt, task, answer, steps, (question,), choice, distractors, value, decimals)
+
+    @staticmethod
+    def rank_step(w_q: np.ndarray, w_k: np.ndarray, w_v: np.ndarray, w_o: np.ndarray, column: bool,
+                  d_head: int, d_model: int, rank_qk: int, rank_ov: int) -> Any:
+        """The ranks, and why a circuit falls short of d_head: the factor whose head-dim
+        vectors are dependent, with the dependencies written out."""
+        # head-dim vectors: rows of W_Q, W_K, W_V and columns of W_O in the column convention
+        heads = {"W_Q": w_q, "W_K": w_k, "W_V": w_v, "W_O": w_o.T} if column else \
+            {"W_Q": w_q.T, "W_K": w_k.T, "W_V": w_v.T, "W_O": w_o}
+        part = {"W_Q": "row", "W_K": "row", "W_V": "row", "W_O": "column"} if column else \
+            {"W_Q": "column", "W_K": "column", "W_V": "column", "W_O": "row"}
+        why = []
+        for circuit, pair, r in (("QK", ("W_Q", "W_K"), rank_qk), ("OV", ("W_V", "W_O"), rank_ov)):
+            if r == d_head:
+                continue
+            for name in pair:
+                said = dependencies(heads[name], part[name])
+                if said:
+                    other = pair[1] if name == pair[0] else pair[0]
+                    why.append(f"rank {circuit} = {r} < d_head = {d_head} by construction: {name} has rank "
+                               f"{rank(heads[name])}, since {'; '.join(said)}. {other} has rank "
+                               f"{rank(heads[other])}, and {circuit} is no wider than its narrowest factor.")
+                    break
+            else:
+                why.append(f"rank {circuit} = {r} < d_head although both factors have full rank: what one factor "
+                           "writes, the other partly cancels.")
+        return step("Ranks: a product is no wider than its narrowest factor, so both are at most d_head "
+                    "(a trap: the bound is not always reached).",
+                    para(f"rank QK = {rank_qk}, rank OV = {rank_ov}, d_head = {d_head}, d_model = {d_model}."),
+                    *(para(w) for w in why))
 
 
 def virtual_inputs(reads1: list[int], writes1: list[int], reads2: list[int], writes2: list[int]) -> dict[str, Any]:
@@ -133,15 +290,35 @@ def terms(matrix: np.ndarray) -> tuple[Inline, ...]:
     return (seq(*pieces),)
 
 
+def heads_in_wrong_order(net1: np.ndarray, net2: np.ndarray) -> np.ndarray:
+    """Mistake: W_net1·W_net2, as if head 2 acted before head 1."""
+    return net1 @ net2
+
+
+def one_token_copy(net1: np.ndarray, net2: np.ndarray) -> np.ndarray:
+    """Mistake: gives the one-token copy W_net2 + W_net1 when the two-token copy is asked for."""
+    return net2 + net1
+
+
+def stops_at_head1_output(net2: np.ndarray, writes1: list[int]) -> np.ndarray:
+    """Mistake: keeps head 2's terms that read a dim head 1 wrote, but does not trace that
+    dim back to the dim head 1 read (the chain stops halfway)."""
+    out = np.zeros_like(net2)
+    for r, c, value in unit_terms(net2):
+        if c in writes1:
+            out[r, c] = value
+    return out
+
+
 class VirtualHead(Family):
     """Compose two previous-token heads into a virtual head that looks two tokens back."""
 
     id = "circuits.virtual_head"
-    version = 1
+    version = 2
     title = "Virtual attention head"
     tags = ("topic::circuits", "seed::003")
     levels = {
-        "easy": "head 1 copies dims 0-3 to 8-11; head 2 reads one of them",
+        "easy": "whole 4-dim blocks (e.g. head 1 copies dims 0-3 to 8-11); head 2 reads one dim head 1 wrote",
         "medium": "random blocks of the 16-dim residual stream",
         "hard": "head 2 reads two dims written by head 1: a rank-2 two-token copy",
     }
@@ -150,16 +327,17 @@ class VirtualHead(Family):
     cases = {"seed003": ("easy", virtual_inputs([0, 1, 2, 3], [8, 9, 10, 11], [4, 5, 6, 8], [12, 13, 14, 15]))}
 
     def draw(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
-        if difficulty == "easy":
-            reads1, writes1, writes2, free = [0, 1, 2, 3], [8, 9, 10, 11], [12, 13, 14, 15], [4, 5, 6, 7]
+        if difficulty == "easy":  # whole blocks 0-3, 4-7, 8-11, 12-15, in a random order of roles
+            blocks = [list(range(start, start + HEAD)) for start in range(0, RESIDUAL, HEAD)]
+            reads1, writes1, writes2, free = (blocks[k] for k in rng.permutation(len(blocks)))
+            writes2 = rng.permutation(writes2).tolist()  # head 2 writes its value dims in any order
         else:
             dims = rng.permutation(RESIDUAL).tolist()
             reads1, writes1, writes2, free = (sorted(dims[k:k + HEAD]) for k in range(0, RESIDUAL, HEAD))
         from_head1 = 2 if difficulty == "hard" else 1
         reads2 = (rng.choice(free, size=HEAD - from_head1, replace=False).tolist()
                   + rng.choice(writes1, size=from_head1, replace=False).tolist())
-        if difficulty != "easy":
-            reads2 = rng.permutation(reads2).tolist()
+        reads2 = rng.permutation(reads2).tolist()
         return virtual_inputs(reads1, writes1, [int(d) for d in reads2], writes2)
 
     def solve(self, inputs: dict[str, Any]) -> Solution:
@@ -179,15 +357,10 @@ class VirtualHead(Family):
                      "two-token copy W_net2·W_net1 and the one-token copy W_net2 + W_net1. Which dims arrive "
                      "from two tokens back?"),)
         back = [(r, c) for r, c, _ in unit_terms(two)]
-        skipped = np.zeros_like(two)
-        for r, c, _ in unit_terms(net2):
-            if c in writes1:
-                skipped[r, c] = 1.0
-        distractors = (
-            Distractor(terms(net1 @ net2), mistakes.NET_WRONG_ORDER),
-            Distractor(terms(skipped), mistakes.SKIPS_FIRST_HEAD),
-            Distractor(terms(one), mistakes.ONE_TOKEN_FOR_TWO),
-        )
+        wrong = ((heads_in_wrong_order(net1, net2), mistakes.NET_WRONG_ORDER),
+                 (stops_at_head1_output(net2, writes1), mistakes.SKIPS_FIRST_HEAD),
+                 (one_token_copy(net1, net2), mistakes.ONE_TOKEN_FOR_TWO))
+        distractors = tuple(Distractor(terms(m), mistake, m.tolist()) for m, mistake in wrong)
         steps = (
             step("The value matrices: row k of W_V has its 1 in the column of the k-th dim read (W_O is the "
                  "same shape transposed, for the dims written).",
@@ -202,71 +375,134 @@ class VirtualHead(Family):
             step("Read it off.", para(", ".join(f"residual dim {c} of the token two back arrives in dim {r}"
                                                for r, c in back) + ".")),
         )
-        answer = (Display(seq(sym("W", "net2"), sym("W", "net1"), "=", *terms(two))),
-                  para(f"Rank {len(back)}: " + ", ".join(f"dim {c} → dim {r}" for r, c in back) + "."))
+        arrivals = ", ".join(f"residual dim {c} of the token two back arrives in dim {r}" for r, c in back)
+        answer = (Display(seq(sym("W", "net1"), "=", *terms(net1))),
+                  Display(seq(sym("W", "net2"), "=", *terms(net2))),
+                  para("Two-token copy:"), Display(seq(sym("W", "net2"), sym("W", "net1"), "=", *terms(two))),
+                  para("One-token copy:"), Display(seq(sym("W", "net2"), "+", sym("W", "net1"), "=", *terms(one))),
+                  para(f"The two-token copy has rank {len(back)}: {arrivals}."))
         return Solution(truth, prompt, task, answer, steps, ("What is the two-token copy W_net2·W_net1?",),
-                        terms(two), distractors)
+                        terms(two), distractors, two.tolist(), None)
 
 
 COMPOSITION_KIND = {"W_Q": "Q", "W_K": "K", "W_V": "V"}
+COMPOSITION_MARGIN = 0.05  # the strongest composition must stand out by this much
+TRAP_REDRAWN = 0.5  # share of draws with the raw-product trap that are redrawn (case mix)
+
+
+def composition_scores(head2: dict[str, np.ndarray], right: np.ndarray) -> dict[str, float]:
+    """Composition score of head 1's W_O (``right``) with each of head 2's matrices."""
+    return {via: composition_score(m, right) for via, m in head2.items()}
+
+
+def backwards_product(left: np.ndarray, right: np.ndarray) -> float:
+    """Mistake: ‖R·L‖_F / (‖R‖_F·‖L‖_F), head 1 reading head 2, backwards in time."""
+    return composition_score(right, left)
+
+
+def squared_norms(left: np.ndarray, right: np.ndarray) -> float:
+    """Mistake: ‖L·R‖_F² / (‖L‖_F²·‖R‖_F²), sums of squares without the square roots."""
+    return float(((left @ right) ** 2).sum() / ((left ** 2).sum() * (right ** 2).sum()))
+
+
+def largest_raw_product(head2: dict[str, np.ndarray], right: np.ndarray) -> str:
+    """Mistake: picks the matrix of head 2 with the largest unnormalised ‖W·R‖_F, which
+    grows with the size of W, instead of the largest composition score."""
+    return max(head2, key=lambda via: frobenius(head2[via] @ right))
 
 
 class Composition(Family):
-    """Say which kind of composition links two heads and score it: ‖L·R‖_F / (‖L‖_F·‖R‖_F)."""
+    """Find which of head 2's matrices reads head 1's output: the kind of composition and its score."""
 
     id = "circuits.composition"
-    version = 1
+    version = 2
     title = "Composition of heads"
     tags = ("topic::circuits", "seed::002", "seed::003")
     levels = {
-        "easy": "d_model = 3, a one-dimensional head: vectors",
+        "easy": "d_model = 3, one-dimensional heads: the scores are |cosines|",
         "medium": "d_model = 3, d_head = 2",
-        "hard": "d_model = 4, d_head = 2, head 1 may write where head 2 barely reads",
+        "hard": "d_model = 4, d_head = 2, head 1 may write straight into two residual dims",
     }
     input_keys = ("left", "right", "reads_via")
     truth_keys = ("kind", "score")
 
     def draw(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         d_model, d_head = {"easy": (3, 1), "medium": (3, 2), "hard": (4, 2)}[difficulty]
-        left = rng.integers(-1, 3, size=(d_head, d_model))
         right = rng.integers(-1, 3, size=(d_model, d_head))
         if difficulty == "hard" and rng.random() < 0.4:
             right[:, :] = 0
             right[rng.choice(d_model, size=d_head, replace=False), np.arange(d_head)] = 1
-        if frobenius(left) == 0 or frobenius(right) == 0:
+        head2 = {via: rng.integers(-1, 3, size=(d_head, d_model)) for via in COMPOSITION_KIND}
+        if frobenius(right) == 0 or any(frobenius(m) == 0 for m in head2.values()):
             raise Redraw("a zero matrix has no composition score")
-        return {"left": left.tolist(), "right": right.tolist(), "reads_via": str(rng.choice(list(COMPOSITION_KIND)))}
+        scores = composition_scores(head2, right)
+        ranked = sorted(scores, key=scores.get, reverse=True)
+        if scores[ranked[0]] - scores[ranked[1]] < COMPOSITION_MARGIN:
+            raise Redraw("no composition stands out")
+        via = ranked[0]
+        if largest_raw_product(head2, right) != via and rng.random() < TRAP_REDRAWN:
+            raise Redraw("keep the raw-product trap to a minority of the problems")
+        return {"left": head2[via].tolist(), "right": right.tolist(), "reads_via": via,
+                "head2": {k: m.tolist() for k, m in head2.items()}}
+
+    def case(self, inputs: dict[str, Any], truth: dict[str, Any]) -> str:
+        """The trap: the largest raw product ‖W·R‖_F points at another matrix of head 2."""
+        head2 = {k: np.array(m, dtype=float) for k, m in inputs["head2"].items()}
+        trapped = largest_raw_product(head2, np.array(inputs["right"], dtype=float)) != inputs["reads_via"]
+        return "raw-product-misleads" if trapped else "typical"
 
     def solve(self, inputs: dict[str, Any]) -> Solution:
-        left, right = np.array(inputs["left"], dtype=float), np.array(inputs["right"], dtype=float)
-        via = inputs["reads_via"]
-        score = composition_score(left, right)
+        head2 = {k: np.array(m, dtype=float) for k, m in inputs["head2"].items()}
+        right = np.array(inputs["right"], dtype=float)
+        scores = composition_scores(head2, right)
+        via = max(scores, key=scores.get)
+        left = head2[via]
+        score = scores[via]
         kind = COMPOSITION_KIND[via]
-        truth = {"kind": kind, "score": score}
+        truth = {"kind": kind, "score": score, "scores": {COMPOSITION_KIND[k]: v for k, v in scores.items()}}
         prompt = (
-            para(f"Head 1 (layer 1) writes to the residual stream with W_O¹ = R. Head 2 (layer 2) reads that "
-                 f"stream through its {via}², here L (column vectors: L·x)."),
-            Display(seq(sym("L"), "=", mat(left), ",", sym("R"), "=", mat(right))),
+            para("Head 1 (layer 1) writes to the residual stream with W_O¹ = R. Head 2 (layer 2) reads the stream "
+                 "through its three matrices (column vectors: W·x). The composition score of a matrix W of head 2 "
+                 "with head 1 is ‖W·R‖_F / (‖W‖_F·‖R‖_F)."),
+            Display(seq(sym("R"), "=", mat(right))),
+            Display(seq(sym("W", "Q", "2"), "=", mat(head2["W_Q"]), ",", sym("W", "K", "2"), "=", mat(head2["W_K"]),
+                        ",", sym("W", "V", "2"), "=", mat(head2["W_V"]))),
         )
-        task = (para("Which kind of composition is this (Q, K or V)? Compute the composition score "
-                     "‖L·R‖_F / (‖L‖_F·‖R‖_F) (3 decimals)."),)
-        lr = left @ right
-        distractors = (
-            Distractor((num(frobenius(left) * frobenius(right) / frobenius(lr)) if frobenius(lr) else Word("undefined"),),
-                       mistakes.INVERTED_RATIO),
-            Distractor((num(frobenius(lr)),), mistakes.UNNORMALISED),
-            Distractor((num(composition_score(right, left)),), mistakes.WRONG_ORDER_PRODUCT),
-        )
+        task = (para("Compute the Q-, K- and V-composition scores (3 decimals). Which kind of composition links "
+                     "the two heads most strongly, and what does it mean for head 2?"),)
+
+        def option(kind_: str, value_: float) -> tuple[str]:
+            return (f"{kind_}-composition, score {value_:.3f}",)
+
+        raw_via = largest_raw_product(head2, right)
+        wrong = ((COMPOSITION_KIND[raw_via], scores[raw_via], mistakes.LARGEST_RAW_PRODUCT),
+                 (kind, backwards_product(left, right), mistakes.WRONG_ORDER_PRODUCT),
+                 (kind, squared_norms(left, right), mistakes.SQUARED_NORMS))
+        distractors = tuple(Distractor(option(k, v), mistake, [k, v]) for k, v, mistake in wrong)
+        rows = []
+        for k, m in head2.items():
+            product = m @ right
+            rows.append([f"{COMPOSITION_KIND[k]} ({k}²)", num(frobenius(product)), num(frobenius(m)),
+                         num(scores[k])])
         steps = (
-            step(f"Head 2 reads head 1's output through {via}: {kind}-composition.",
-                 para({"Q": "It shapes head 2's queries.", "K": "It shapes head 2's keys (as induction heads do).",
-                       "V": "It shapes what head 2 moves (a virtual head)."}[kind])),
-            step("The product: what head 1 writes, as head 2 reads it.", Display(seq(sym("L"), sym("R"), "=", mat(lr)))),
-            step("Frobenius norms (square root of the sum of squares).",
-                 para(f"‖LR‖_F = {frobenius(lr):.3f}, ‖L‖_F = {frobenius(left):.3f}, ‖R‖_F = {frobenius(right):.3f}.")),
-            step("Normalise.", Display(seq(Frac(Word("‖LR‖"), seq(Word("‖L‖"), Word("‖R‖"))), "approx", num(score)))),
+            step("For each matrix W of head 2, the product W·R: what head 1 writes, as W reads it.",
+                 *(Display(seq(sym("W", k[-1], "2"), "cdot", sym("R"), "=", mat(m @ right)))
+                   for k, m in head2.items())),
+            step(f"Frobenius norms (square root of the sum of squares); ‖R‖_F = {frobenius(right):.3f}. Divide.",
+                 table(["composition", "‖W·R‖_F", "‖W‖_F", "score"], rows)),
+            step(f"The largest score is through {via}²: {kind}-composition.",
+                 para({"Q": "Head 1's output shapes head 2's queries: where head 2 looks from.",
+                       "K": "Head 1's output shapes head 2's keys: what head 2 looks for (as in an induction "
+                            "head fed by a previous-token head).",
+                       "V": "Head 1's output shapes what head 2 moves: together they form a virtual head."}[kind])),
+            *((step("A trap: the largest raw product is not the largest score.",
+                    para(f"‖W·R‖_F is largest through {raw_via}², but that matrix is larger overall; only the "
+                         "normalised score compares how much of what head 1 writes each matrix reads.")),)
+              if raw_via != via else ()),
         )
-        answer = (para(f"{kind}-composition; score ≈ {score:.3f} (0 = head 2 ignores head 1's output, 1 = the "
-                       "largest possible overlap)."),)
-        return Solution(truth, prompt, task, answer, steps, ("What is the composition score?",), (num(score),),
-                        distractors)
+        answer = (para(f"{kind}-composition, score {score:.3f} (Q: {scores['W_Q']:.3f}, K: {scores['W_K']:.3f}, "
+                       f"V: {scores['W_V']:.3f}; 0 = head 2 ignores head 1's output, 1 = the largest possible "
+                       "overlap)."),)
+        return Solution(truth, prompt, task, answer, steps,
+                        ("Which composition is strongest, and what is its score?",), option(kind, score),
+                        distractors, [kind, score], 3)

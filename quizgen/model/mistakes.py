@@ -100,7 +100,10 @@ LEAK_OVER_N = Mistake(
 SCALE_BY_DK = Mistake("scale-by-dk", "divides the scores by d_k instead of √d_k")
 ROUNDS_DOWN = Mistake("rounds-down", "rounds the bound on c down instead of up, so the share falls short")
 # circuits
-QK_WRONG_PRODUCT = Mistake("qk-wrong-product", "multiplies W_Q·W_Kᵀ, the d_head × d_head product, instead of W_Qᵀ·W_K")
+QK_WRONG_PRODUCT = Mistake(
+    "qk-wrong-product",
+    "contracts W_Q and W_K over d_model (W_Q·W_Kᵀ in column vectors): a d_head × d_head matrix, not QK",
+)
 QK_SIDES_SWAPPED = Mistake("qk-sides-swapped", "swaps the query and key sides, giving the transpose of QK")
 PATTERN_FROM_VALUES = Mistake("pattern-from-values", "pairs the queries with W_V, as if values decided the pattern")
 OV_NOT_TRANSPOSED = Mistake(
@@ -110,23 +113,37 @@ OV_WRONG_ORDER = Mistake("ov-wrong-order", "multiplies W_V and W_O in the wrong 
 QK_FOR_OV = Mistake("qk-for-ov", "confuses the OV circuit with the QK circuit")
 RANK_D_MODEL = Mistake("rank-d-model", "bounds the rank by d_model instead of d_head")
 RANK_BOUND_REACHED = Mistake("rank-bound-reached", "assumes the rank always reaches d_head, without checking")
-RANK_ADDS = Mistake("rank-adds", "adds the ranks of the factors instead of taking the smaller")
+RANK_ADDS = Mistake(
+    "rank-adds", "adds the ranks of each circuit's two factors (capped at d_model) instead of taking the smaller"
+)
+RANK_ONE_FACTOR = Mistake(
+    "rank-one-factor", "reads each rank off one factor only (W_Q for QK, W_V for OV), without checking the other"
+)
 NET_WRONG_ORDER = Mistake("net-wrong-order", "multiplies W_net1·W_net2, applying head 2 before head 1")
 SKIPS_FIRST_HEAD = Mistake(
     "skips-first-head", "stops at the dim head 1 wrote instead of tracing it back to the dim head 1 read"
 )
 ONE_TOKEN_FOR_TWO = Mistake("one-token-for-two", "gives the one-token copy W_net2 + W_net1 instead of the product")
-INVERTED_RATIO = Mistake("inverted-ratio", "divides the other way round: ‖L‖·‖R‖ / ‖L·R‖")
-UNNORMALISED = Mistake("unnormalised", "reports ‖L·R‖_F without dividing by ‖L‖_F·‖R‖_F")
-WRONG_ORDER_PRODUCT = Mistake("wrong-order-product", "multiplies R·L: head 1 reading head 2, backwards in time")
+LARGEST_RAW_PRODUCT = Mistake(
+    "largest-raw-product",
+    "picks head 2's matrix with the largest raw ‖W·R‖_F, which grows with W's size, not the largest score",
+)
+SQUARED_NORMS = Mistake("squared-norms", "uses sums of squares without the square roots: the score squared")
+WRONG_ORDER_PRODUCT = Mistake(
+    "wrong-order-product", "multiplies R·W instead of W·R: head 1 reading head 2, backwards in time"
+)
 ROTATE_WRONG_WAY = Mistake("rotate-wrong-way", "rotates the query by +α instead of −α (towards the next token)")
 NO_ROTATION = Mistake("no-rotation", "leaves the query unrotated, so the head selects its own position")
-DOUBLE_ROTATION = Mistake("double-rotation", "rotates both the query and the key, turning twice")
+DOUBLE_ROTATION = Mistake(
+    "double-rotation", "rotates the key by +α as well as the query by −α, so the turn doubles (two tokens back)"
+)
 FORGOT_LAMBDA_SQUARED = Mistake("forgot-lambda-squared", "scales the score by λ instead of λ² (both q and k carry λ)")
 ATTENDS_TO_MATCH = Mistake(
     "attends-to-match", "attends to the earlier copy of the current token itself, not to the token after it"
 )
-PREVIOUS_TOKEN_ONLY = Mistake("previous-token-only", "stops at the previous-token head: attends to position n − 1")
+PREVIOUS_TOKEN_ONLY = Mistake(
+    "previous-token-only", "stops at the previous-token head: attends to the position just before the query"
+)
 PREVIOUS_NOT_NEXT = Mistake("previous-not-next", "copies the token before the earlier match instead of after it")
 # ablation
 DROPS_SELF_EDGES = Mistake("drops-self-edges", "leaves out a token attending to itself, which is an edge too")

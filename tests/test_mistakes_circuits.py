@@ -1,0 +1,149 @@
+"""Hand-worked examples of every mistake of circuits.qk_ov, circuits.virtual_head and
+circuits.composition, and checks that each explanation is true of what its option computes."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from quizgen.families import FAMILIES
+from quizgen.families.circuits import virtual_inputs
+from quizgen.model.family import fair_options
+from quizgen.model.problem import Solution
+from quizgen.render import text
+
+
+def solve(family_id: str, inputs: dict) -> Solution:
+    return fair_options(FAMILIES[family_id].solve(inputs))
+
+
+def wrong_values(solution: Solution) -> dict[str, object]:
+    return {d.mistake.name: d.value for d in solution.distractors}
+
+
+def units(*terms: tuple[int, int]) -> list[list[float]]:
+    out = np.zeros((16, 16))
+    for r, c in terms:
+        out[r, c] = 1.0
+    return out.tolist()
+
+
+COLUMN_HEAD = {"W_Q": [[1, 0, 0], [0, 1, 0]], "W_K": [[0, 1, 0], [0, 0, 1]], "W_V": [[1, 1, 0], [0, 0, 1]],
+               "W_O": [[1, 0], [0, 1], [0, 0]], "convention": "column", "ask": "QK"}
+ROW_HEAD = {"W_Q": [[1, 0], [0, 1], [0, 0]], "W_K": [[1, 0], [0, 0], [0, 1]], "W_V": [[1, 0], [0, 1], [0, 0]],
+            "W_O": [[0, 1, 0], [0, 0, 1]], "convention": "row", "ask": "OV"}
+# W_Q: rows r, r, 2r (rank 1); W_K, W_V: three rows of the identity; W_O: columns a, b, a + b (rank 2)
+r = [1, 2, 0, -1, 1]
+a, b = [1, 0, 1, 0, 0], [0, 1, 0, 0, 2]
+HARD_HEAD = {"W_Q": [r, r, [2 * v for v in r]], "W_K": np.eye(5)[:3].astype(int).tolist(),
+             "W_V": np.eye(5)[2:].astype(int).tolist(),
+             "W_O": np.array([a, b, [x + y for x, y in zip(a, b)]]).T.tolist(), "convention": "column", "ask": "rank"}
+
+
+def test_qk_mistakes_by_hand():
+    s = solve("circuits.qk_ov", COLUMN_HEAD)
+    assert s.value == [[0, 1, 0], [0, 0, 1], [0, 0, 0]]  # e0·e1ᵀ + e1·e2ᵀ
+    wrong = wrong_values(s)
+    assert wrong["qk-wrong-product"] == [[0, 0], [1, 0]]  # W_Q·W_Kᵀ: d_head × d_head
+    assert wrong["qk-sides-swapped"] == [[0, 0, 0], [1, 0, 0], [0, 1, 0]]  # the transpose
+    assert wrong["pattern-from-values"] == [[1, 1, 0], [0, 0, 1], [0, 0, 0]]  # W_Qᵀ·W_V
+
+
+def test_ov_mistakes_by_hand_in_the_row_convention():
+    s = solve("circuits.qk_ov", ROW_HEAD)
+    assert s.value == [[0, 1, 0], [0, 0, 1], [0, 0, 0]]  # W_V·W_O
+    wrong = wrong_values(s)
+    assert wrong["ov-not-transposed"] == [[0, 0, 0], [1, 0, 0], [0, 1, 0]]  # W_O·W_V in column form, transposed
+    assert wrong["ov-wrong-order"] == [[0, 1], [0, 0]]  # W_O·W_V: d_head × d_head
+    assert wrong["qk-for-ov"] == [[1, 0, 0], [0, 0, 1], [0, 0, 0]]  # W_Q·W_Kᵀ
+
+
+def test_row_convention_score_formula_is_what_the_head_computes():
+    """The task says the score is x_j·QK·x_iᵀ in row vectors: (x_j·W_Q)·(x_i·W_K)."""
+    s = solve("circuits.qk_ov", ROW_HEAD)
+    assert "x_j·QK·x_iᵀ" in text.inline(s.task[0].pieces)
+    qk = np.array(s.truth["QK"])
+    rng = np.random.default_rng(0)
+    w_q, w_k = np.array(ROW_HEAD["W_Q"]), np.array(ROW_HEAD["W_K"])
+    for _ in range(5):
+        xj, xi = rng.normal(size=3), rng.normal(size=3)
+        assert xj @ qk @ xi == pytest.approx((xj @ w_q) @ (xi @ w_k))
+
+
+def test_rank_mistakes_by_hand():
+    s = solve("circuits.qk_ov", HARD_HEAD)
+    assert s.value == [1, 2]
+    wrong = wrong_values(s)
+    assert wrong["rank-d-model"] == [5, 5]
+    assert wrong["rank-bound-reached"] == [3, 3]
+    assert wrong["rank-adds"] == [min(5, 1 + 3), min(5, 3 + 2)]  # the factors' ranks added, capped
+    assert wrong["rank-one-factor"] == [1, 3]  # rank W_Q, rank W_V
+    said = " ".join(text.inline(block.pieces) for step in s.steps for block in step.blocks if hasattr(block, "pieces"))
+    assert "row 1 = row 0" in said and "row 2 = 2·row 0" in said  # why rank QK is 1
+    assert "column 2 = column 0 + column 1" in said  # why rank OV is 2
+
+
+def test_hard_ranks_vary_and_the_steps_say_why():
+    from quizgen.model.family import make_problem
+    pairs = set()
+    for seed in range(60):
+        p = make_problem(FAMILIES["circuits.qk_ov"], seed, "hard")
+        pairs.add((p.truth["rank_QK"], p.truth["rank_OV"]))
+        steps = " ".join(text.inline(b.pieces) for st in p.solution.steps for b in st.blocks if hasattr(b, "pieces"))
+        for circuit in ("QK", "OV"):
+            if p.truth[f"rank_{circuit}"] < 3:
+                assert f"rank {circuit} = {p.truth[f'rank_{circuit}']} < d_head = 3 by construction" in steps
+    assert {1, 2, 3} <= {r for pair in pairs for r in pair} and len(pairs) >= 6
+
+
+def test_virtual_head_mistakes_by_hand():
+    s = solve("circuits.virtual_head", virtual_inputs([0, 1, 2, 3], [8, 9, 10, 11], [4, 5, 6, 8], [12, 13, 14, 15]))
+    assert s.value == units((15, 0))
+    wrong = wrong_values(s)
+    assert wrong["net-wrong-order"] == units()  # head 1 reads 0-3, head 2 writes 12-15: nothing chains
+    assert wrong["skips-first-head"] == units((15, 8))  # stops at dim 8, which head 1 wrote from dim 0
+    assert wrong["one-token-for-two"] == units((8, 0), (9, 1), (10, 2), (11, 3), (12, 4), (13, 5), (14, 6), (15, 8))
+
+
+def test_wrong_order_is_head_2_then_head_1():
+    """When head 2 writes where head 1 reads, W_net1·W_net2 is not zero: it chains head 2 first."""
+    s = solve("circuits.virtual_head", virtual_inputs([0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 4], [0, 1, 2, 3]))
+    assert s.value == units((3, 0))  # dim 0 → (head 1) 4 → (head 2) 3
+    net1 = np.array(units((4, 0), (5, 1), (6, 2), (7, 3)))
+    net2 = np.array(units((0, 8), (1, 9), (2, 10), (3, 4)))
+    assert wrong_values(s)["net-wrong-order"] == (net1 @ net2).tolist() == units((4, 8), (5, 9), (6, 10), (7, 4))
+
+
+COMPOSITION = {"right": [[1], [0], [0]], "head2": {"W_Q": [[1, 1, 0]], "W_K": [[0, 0, 3]], "W_V": [[2, 0, 5]]},
+               "left": [[1, 1, 0]], "reads_via": "W_Q"}
+
+
+def test_composition_mistakes_by_hand():
+    s = solve("circuits.composition", COMPOSITION)
+    assert s.value == ["Q", pytest.approx(1 / math.sqrt(2))]  # |1| / (√2·1)
+    wrong = wrong_values(s)
+    # raw ‖W·R‖: Q 1, K 0, V 2, so the raw product points at W_V, whose score is 2/√29
+    assert wrong["largest-raw-product"] == ["V", pytest.approx(2 / math.sqrt(29))]
+    assert wrong["squared-norms"] == ["Q", pytest.approx(0.5)]  # 1² / (2·1)
+    assert wrong["wrong-order-product"] == ["Q", pytest.approx(1.0)]  # R·W is an outer product: always 1 here
+    assert FAMILIES["circuits.composition"].case(COMPOSITION, s.truth) == "raw-product-misleads"
+
+
+def test_composition_explanations_hold_and_no_option_exceeds_one():
+    from quizgen.model.family import make_problem
+    for level in ("easy", "medium", "hard"):
+        for seed in range(100):
+            p = make_problem(FAMILIES["circuits.composition"], seed, level)
+            kind, score = p.solution.value
+            for d in p.solution.distractors:
+                assert 0 <= d.value[1] <= 1 + 1e-12, p.id
+                if d.mistake.name == "squared-norms":
+                    assert d.value == [kind, pytest.approx(score ** 2)]
+            left, right = np.array(p.inputs["left"], float), np.array(p.inputs["right"], float)
+            assert p.truth["score"] == max(p.truth["scores"].values())
+            prompt = " ".join(text.inline(b.pieces) for b in p.solution.prompt if hasattr(b, "pieces"))
+            assert "through its W" not in prompt  # the kind is not named: it is worked out
+            assert p.truth["score"] == pytest.approx(np.linalg.norm(left @ right) / np.linalg.norm(left)
+                                                     / np.linalg.norm(right))
