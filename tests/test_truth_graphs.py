@@ -112,11 +112,15 @@ def test_perturbation_from_the_graph_definition():
         inp = p.inputs
         j, i, zeroed, w = inp["target"], inp["source"], inp["zeroed_frontier"], inp["q_weight"]
         kids = children_loop(j, inp["edges"])
-        assert i in kids
-        baseline = w * 1.0
+        edge = i in kids  # the trap variant picks a cell whose source is a parent of the target
+        assert edge or j in children_loop(i, inp["edges"])
+        baseline = w * 1.0 if edge else 0.0
         source_perturbed = 0.0  # the fresh id is in nobody's frontier
         target_perturbed = 0.0 if zeroed == i else baseline
-        threshold = math.sqrt(len(inp["slots"]) + 1) / 10
+        # the paper's d is the width of the attention input: identity ⊕ frontier over slots + fresh id
+        d = 2 * (len(inp["slots"]) + 1)
+        assert all(len(row) == d for row in inp["embeddings"])
+        threshold = math.sqrt(d) / 10
         assert p.truth["baseline"] == pytest.approx(baseline)
         assert p.truth["source_perturbed"] == pytest.approx(source_perturbed)
         assert p.truth["target_perturbed"] == pytest.approx(target_perturbed)

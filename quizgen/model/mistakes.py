@@ -56,11 +56,12 @@ POSITIONS_FROM_ONE = Mistake("positions-from-one", "counts positions from 1 inst
 # perturbation
 BOTH_SIDES_AT_ONCE = Mistake(
     "both-sides-at-once",
-    "perturbs source and target together, so any drop is blamed on both sides",
+    "perturbs source and target together and reads that one drop (of Q̃_j·K̃_i) as a drop on both sides",
 )
 WRONG_SIDE_RECOMPUTED = Mistake(
     "wrong-side-recomputed",
-    "recomputes the query after a source perturbation (and the key after a target one)",
+    "recomputes the untouched side (the query after renaming the source, the key after zeroing the target's "
+    "bit), so neither score moves",
 )
 ANY_DROP_COUNTS = Mistake(
     "any-drop-counts", "calls any drop a dependency, ignoring the √d/10 threshold"
@@ -71,7 +72,12 @@ KEY_ONLY = Mistake(
 FRESH_ID_MATCHES = Mistake(
     "fresh-id-matches", "thinks the renamed source still matches: only its label changed, not its one-hot"
 )
-SIDES_SWAPPED = Mistake("sides-swapped", "attributes the identity feature to the target and the frontier to the source")
+D_FROM_SLOTS = Mistake(
+    "d-from-slots", "takes d as the number of slots instead of the width of the embedding vectors (√slots/10)"
+)
+IGNORES_QUERY_WEIGHT = Mistake(
+    "ignores-query-weight", "reads each score as a bare one-hot match (0 or 1), dropping the weight W_Q carries"
+)
 # search input format
 ALL_CHILDREN_USEFUL = Mistake(
     "all-children-useful", "counts every child of the start as useful, even those that cannot reach the goal"
