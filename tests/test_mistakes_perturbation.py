@@ -91,3 +91,15 @@ def test_trap_variants_are_named_in_the_steps():
         assert ("Trap:" in titles) == (case != "typical"), p.id
         seen.add(case)
     assert seen == {"typical", "unrelated-feature", "non-edge-cell"}
+
+
+def test_transposed_cell_reads_q_i_dot_k_j():
+    """Seed 000, cell (Q_6, K_3) read transposed as (Q_3, K_6) = 1; renaming 3 or zeroing 6's
+    frontier bit touches neither Q_3's frontier nor K_6's identity, so it stays 1."""
+    inputs = {"slots": [2, 3, 6], "edges": [[2, 3], [3, 6]], "target": 6, "source": 3, "fresh_id": 9,
+              "zeroed_frontier": 3, "q_weight": 1.0}
+    dag = dag_from(inputs["slots"], inputs["edges"])
+    w_q = np.hstack([np.zeros((4, 4)), np.eye(4)])
+    w_k = np.hstack([np.eye(4), np.zeros((4, 4))])
+    emb = pt.extended_embeddings(dag, 9)
+    assert pt.transposed_cell(emb, dag, inputs, w_q, w_k, THRESHOLD_8) == [1.0, 1.0, 1.0, False, False]

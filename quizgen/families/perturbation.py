@@ -56,16 +56,22 @@ class Scores:
     both: float  # Q̃_j · K̃_i
 
 
-def cell_scores(emb: np.ndarray, dag: Dag, target: int, source: int, zeroed: int,
-                w_q: np.ndarray, w_k: np.ndarray) -> Scores:
-    """Q_j·K_i with the embeddings as given, after renaming the source to the spare (last)
-    identity slot, after zeroing the target's frontier bit for ``zeroed``, and after both."""
+def perturbed_rows(emb: np.ndarray, dag: Dag, target: int, source: int, zeroed: int) -> tuple[np.ndarray, ...]:
+    """The target's and the source's embeddings, then the target's with its frontier bit for
+    ``zeroed`` set to 0, and the source's renamed to the spare (last) identity slot."""
     n = len(dag.vertices) + 1
     emb_j, emb_i = emb[dag.slot(target)], emb[dag.slot(source)]
-    renamed_i = emb_i.copy()
-    renamed_i[dag.slot(source)], renamed_i[n - 1] = 0.0, 1.0
-    cut_j = emb_j.copy()
+    cut_j, renamed_i = emb_j.copy(), emb_i.copy()
     cut_j[n + dag.slot(zeroed)] = 0.0
+    renamed_i[dag.slot(source)], renamed_i[n - 1] = 0.0, 1.0
+    return emb_j, emb_i, cut_j, renamed_i
+
+
+def cell_scores(emb: np.ndarray, dag: Dag, target: int, source: int, zeroed: int,
+                w_q: np.ndarray, w_k: np.ndarray) -> Scores:
+    """Q_j·K_i with the embeddings as given, after renaming the source, after zeroing the
+    target's frontier bit for ``zeroed``, and after both."""
+    emb_j, emb_i, cut_j, renamed_i = perturbed_rows(emb, dag, target, source, zeroed)
     q, q_cut, k, k_renamed = w_q @ emb_j, w_q @ cut_j, w_k @ emb_i, w_k @ renamed_i
     return Scores(float(q @ k), float(q @ k_renamed), float(q_cut @ k), float(q_cut @ k_renamed))
 
@@ -127,6 +133,17 @@ def frontier_as_parents(dag: Dag, inputs: dict[str, Any], w_q: np.ndarray, w_k: 
     emb = extended_embeddings(backwards, inputs["fresh_id"])
     s = cell_scores(emb, backwards, inputs["target"], inputs["source"], inputs["zeroed_frontier"], w_q, w_k)
     return outcome(s.baseline, s.source, s.target, threshold)
+
+
+def transposed_cell(emb: np.ndarray, dag: Dag, inputs: dict[str, Any], w_q: np.ndarray, w_k: np.ndarray,
+                    threshold: float) -> list:
+    """Reads the cell transposed, as (Q_i, K_j): the query from the source, the key from the
+    target, each recomputed from the same perturbed embeddings."""
+    emb_j, emb_i, cut_j, renamed_i = perturbed_rows(
+        emb, dag, inputs["target"], inputs["source"], inputs["zeroed_frontier"])
+    k_j = w_k @ emb_j
+    baseline = float((w_q @ emb_i) @ k_j)
+    return outcome(baseline, float((w_q @ renamed_i) @ k_j), float((w_q @ emb_i) @ (w_k @ cut_j)), threshold)
 
 
 # ----------------------------------------------------------------- the family
@@ -245,15 +262,12 @@ class PerturbSourceTarget(Family):
                  f"more than √d/10, where d = {d} is the width of the attention input (the embedding vectors): "
                  f"√{d}/10 = {threshold:.3f}."),
         )
-        distractors = self._distractors(dag, inputs, s, w_q, w_k, threshold, case)
+        distractors = self._distractors(dag, inputs, emb, s, w_q, w_k, threshold, case)
 
         def score_line(q_name, q_vec, k_name, k_vec, value) -> Display:
             return Display(seq(q_name, "cdot", k_name, "=", mat(q_vec), "cdot", mat(k_vec), "=", num(value)))
 
-        emb_j, emb_i = emb[dag.slot(j)], emb[dag.slot(i)]
-        renamed_i, cut_j = emb_i.copy(), emb_j.copy()
-        renamed_i[dag.slot(i)], renamed_i[n - 1] = 0.0, 1.0
-        cut_j[n + dag.slot(zeroed)] = 0.0
+        emb_j, emb_i, cut_j, renamed_i = perturbed_rows(emb, dag, j, i, zeroed)
         tilde_k, tilde_q = sym("K", i, accent="tilde"), sym("Q", j, accent="tilde")
         steps = [
             step(f"Baseline: the query reads the target's frontier (scaled by the weight {format_number(weight)} in "
@@ -305,8 +319,8 @@ class PerturbSourceTarget(Family):
             verdict_words(source_dep, target_dep),
         )
 
-    def _distractors(self, dag: Dag, inputs: dict[str, Any], s: Scores, w_q: np.ndarray, w_k: np.ndarray,
-                     threshold: float, case: str) -> tuple[Distractor, ...]:
+    def _distractors(self, dag: Dag, inputs: dict[str, Any], emb: np.ndarray, s: Scores, w_q: np.ndarray,
+                     w_k: np.ndarray, threshold: float, case: str) -> tuple[Distractor, ...]:
         """Every named mistake's option; the trap's own mistake first, so it is among those shown."""
         i, j = inputs["source"], inputs["target"]
         made = [  # the threshold mistakes differ from the answer only for weak weights, and then come first
@@ -316,6 +330,7 @@ class PerturbSourceTarget(Family):
             (key_only(s, threshold), mistakes.KEY_ONLY),
             (fresh_id_matches(s, threshold), mistakes.FRESH_ID_MATCHES),
             (ignores_query_weight(s, inputs["q_weight"], threshold), mistakes.IGNORES_QUERY_WEIGHT),
+            (transposed_cell(emb, dag, inputs, w_q, w_k, threshold), mistakes.ROWS_COLUMNS_SWAPPED),
         ]
         trap = {
             UNRELATED_FEATURE: (both_sides_at_once(s, threshold), mistakes.BOTH_SIDES_AT_ONCE),

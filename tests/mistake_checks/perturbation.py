@@ -109,3 +109,21 @@ CHECKS = {
     (FAMILY, "ignores-query-weight"): unweighted,
     (FAMILY, "frontier-as-parents"): parents_frontier,
 }
+
+
+def transposed(inp):
+    """The cell read as (Q_i, K_j), with the perturbations applied to the same vertices."""
+    slots, n = inp["slots"], len(inp["slots"]) + 1
+    j, i = slots.index(inp["target"]), slots.index(inp["source"])
+    e_j, e_i = list(inp["embeddings"][j]), list(inp["embeddings"][i])
+    renamed = list(e_i)
+    renamed[i], renamed[n - 1] = 0, 1
+    cut = list(e_j)
+    cut[n + slots.index(inp["zeroed_frontier"])] = 0
+    k_j = apply(inp["W_K"], e_j)
+    b = dot(apply(inp["W_Q"], e_i), k_j)
+    return verdict(b, dot(apply(inp["W_Q"], renamed), k_j), dot(apply(inp["W_Q"], e_i), apply(inp["W_K"], cut)),
+                   width_threshold(inp))
+
+
+CHECKS[(FAMILY, "rows-columns-swapped")] = transposed
