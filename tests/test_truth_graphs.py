@@ -139,16 +139,17 @@ def test_search_tokens_encoding_useful_and_lookahead():
         body += [v_max + 4, s, goal, v_max + 1, s]
         assert p.truth["tokens"] == [v_max + 3] * (n - len(body)) + body
         assert len(p.truth["tokens"]) == n
-        assert all(0 <= x <= v_max for e in edges for x in e)
+        assert all(1 <= x <= v_max for e in edges for x in e)  # the paper reserves id 0
         g = digraph([x for e in edges for x in e], edges)
         assert sorted(p.truth["useful"]) == sorted(c for c in g.successors(s) if nx.has_path(g, c, goal))
-        # lookahead by enumerating every maximal path out of the start
-        sinks = [v for v in g.nodes if g.out_degree(v) == 0]
-        dead_end_paths = [
-            len(path) - 1
-            for t in sinks for path in nx.all_simple_paths(g, s, t)
-            if not nx.has_path(g, path[1], goal)
-        ]
-        assert dead_end_paths, p.id  # every drawn problem has a wrong branch to rule out
-        assert p.truth["lookahead"] == min(nx.shortest_path_length(g, s, goal), max(dead_end_paths)), p.id
+        # lookahead as generator.cpp's lookahead_depth: min(|P|, M), M the farthest vertex (from the
+        # start) that no shortest path through the first step n1 reaches
+        dist = nx.single_source_shortest_path_length(g, s)
+        firsts = [c for c in g.successors(s)
+                  if nx.has_path(g, c, goal) and nx.shortest_path_length(g, c, goal) == dist[goal] - 1]
+        assert len(firsts) == 1, p.id
+        from_first = nx.single_source_shortest_path_length(g, firsts[0])
+        outside = [d for v, d in dist.items() if v != s and from_first.get(v, -10) + 1 != d]
+        assert outside, p.id  # every drawn problem has a wrong branch to rule out
+        assert p.truth["lookahead"] == min(dist[goal], max(outside)), p.id
         assert len(list(g.successors(s))) >= 2
