@@ -134,3 +134,13 @@ IGNORES_CORRUPTED_BASELINE = Mistake(
 RECOVERY_COMPLEMENT = Mistake("recovery-complement", "measures what is still missing, (clean − patched)/(clean − corrupted)")
 ANY_CHANGE_MATTERS = Mistake("any-change-matters", "calls any change in the logit important, ignoring the margin")
 MARGIN_BACKWARDS = Mistake("margin-backwards", "reads the margin rule backwards")
+ALWAYS_KEEPS_END = Mistake(
+    "always-keeps-end", "keeps the end position even when the last row attends to nothing at ≥ τ"
+)
+FORGETS_END_POSITION = Mistake("forgets-end-position", "keeps the last row's sources but not the end position itself")
+CLAMPS_RECOVERY = Mistake(
+    "clamps-recovery", "clips the recovery to 0–100 %, as if patching could neither overshoot nor hurt"
+)
+CHANGE_SIZE_COUNTS = Mistake(
+    "change-size-counts", "judges the size of the change, so a logit that rises by more than the margin counts too"
+)
