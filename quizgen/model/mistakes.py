@@ -43,16 +43,18 @@ ZERO_ROW_STAYS_ZERO = Mistake(
 )
 # path-merging
 FRONTIER_BFS = Mistake(
-    "frontier-bfs", "counts frontier-only BFS rounds (one edge per round: L − 1 after S_0)"
+    "frontier-bfs", "counts path-merging like frontier-only BFS, one edge per round (L − 1 rounds for both)"
 )
-ONE_ROUND_PER_EDGE = Mistake("one-round-per-edge", "counts one round per edge of the longest path (L)")
+ONE_ROUND_PER_EDGE = Mistake("one-round-per-edge", "counts one round per edge of the longest path (L), for both")
 FLOOR_LOG = Mistake("floor-log", "rounds log₂ L down instead of up")
 COUNTS_VERTICES = Mistake(
     "counts-vertices", "measures the longest path in vertices (L + 1) instead of edges"
 )
 SHIFT_WRONG_WAY = Mistake("shift-wrong-way", "shifts the position the other way (p − offset)")
 ATTENDS_TO_SELF = Mistake("attends-to-self", "lets the query match its own position")
-POSITIONS_FROM_ONE = Mistake("positions-from-one", "counts positions from 1 instead of 0")
+SKIPS_MARKERS = Mistake(
+    "skips-markers", "counts only vertex tokens when shifting, as if the EDGE markers had no position"
+)
 # perturbation
 BOTH_SIDES_AT_ONCE = Mistake(
     "both-sides-at-once",
