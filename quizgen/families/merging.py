@@ -124,8 +124,9 @@ class MergeReachable(Family):
                  f"Frontier-only BFS grows by one edge per round and needs L − 1 = {length - 1}."),
         ))
         answer = (
-            para("(a) Final reachable sets (every round is in the steps):"),
-            table(["vertex", "reachable (final set)"], [[str(v), braces(s)] for v, s in rounds[-1].items()]),
+            para("(a) The reachable sets, round by round (the last column holds everything reachable):"),
+            table(["vertex", *(f"S_{r}(v)" for r in range(len(rounds)))],
+                  [[str(v), *(braces(r[v]) for r in rounds)] for v in dag.vertices]),
             para(f"(b) {plural(needed)} of path-merging after round 0 (L = {length}, ⌈log₂ L⌉ = {needed}). "
                  f"(c) {plural(length - 1)} of frontier-only BFS (L − 1)."),
         )
