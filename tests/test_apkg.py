@@ -15,6 +15,7 @@ from quizgen.writers import apkg
 from quizgen.cli import cli
 from quizgen.decks import deck_files, load_deck
 from quizgen.facts import FACTS, Cloze
+from quizgen.families import FAMILIES
 from quizgen.resources import shipped
 
 T1 = 1_800_000_000
@@ -145,7 +146,8 @@ def test_growing_and_shrinking_a_deck(tmp_path):
     assert (grown.new, grown.changed, grown.unchanged, grown.retired) == (2, 0, 10, ())
     shrunk = apkg.write_deck(load_deck(write_deck_file(tmp_path / "test.toml", count=6, with_perturb=False)), out, T2)
     assert len(shrunk.retired) == 2
-    assert all(s.startswith('"ProblemId:perturb.source_target/1/') for s in shrunk.retired)
+    version = FAMILIES["perturb.source_target"].version
+    assert all(s.startswith(f'"ProblemId:perturb.source_target/{version}/') for s in shrunk.retired)
     assert "cannot delete" in shrunk.summary() and " OR ".join(shrunk.retired) in shrunk.summary()
     try:  # the searches the report gives find exactly the retired notes in Anki
         assert all(len(col.find_notes(search)) == 1 for search in shrunk.retired)

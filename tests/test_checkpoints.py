@@ -69,8 +69,8 @@ def test_virtual_head_of_seed_003_is_e15_e0():
 
 
 def test_lookahead_takes_the_shallower_way_to_certainty():
-    """Goal five edges away, dead ends two and three deep, a branch that rejoins the path:
-    ruling out the dead ends (3) is quicker than reaching the goal, so L = 3."""
+    """Goal four edges away (through t), dead ends two and three deep, a branch a that also
+    reaches the goal: ruling out the other branches (3) is quicker than reaching the goal, so L = 3."""
     from quizgen.families.search import lookahead, useful_children
     from quizgen.math.graphs import Dag
 
@@ -80,5 +80,6 @@ def test_lookahead_takes_the_shallower_way_to_certainty():
     assert useful_children(dag, s, g) == [a, t]
     assert lookahead(dag, s, g) == 3
     shallow = Dag(tuple(range(12)), edges[:5] + ((s, k), (k, l), (l, m), (m, n), (n, o), (o, b)))
-    # the only other branch rejoins the path: nothing to rule out
-    assert lookahead(shallow, s, g) == 0
+    # the other branch rejoins the path only after five steps; as generator.cpp's lookahead_depth
+    # counts, its vertices stay in every layer until the goal is found: L = |P| = 5
+    assert lookahead(shallow, s, g) == 5

@@ -67,7 +67,7 @@ def test_levels_change_the_work():
     assert stat("graph.embeddings", "easy", lambda p: "position" in p.inputs["blocks"]) == {False}
     assert stat("qk.scores", "medium", lambda p: p.inputs["convention"]) == {"row"}
     assert max(stat("merge.reachable", "hard", lambda p: p.truth["longest_path"])) >= 7
-    assert max(stat("merge.reachable", "easy", lambda p: p.truth["longest_path"])) <= 4
+    assert max(stat("merge.reachable", "easy", lambda p: p.truth["longest_path"])) <= 5
     assert None in stat("qk.softmax", "medium", lambda p: p.truth["attended"])  # a split row
     assert stat("qk.softmax", "hard", lambda p: any(p.inputs["scores"])) == {True, False}  # zero rows
     assert False in stat("perturb.source_target", "medium", lambda p: p.truth["target_dependency"])

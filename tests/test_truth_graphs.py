@@ -112,11 +112,15 @@ def test_perturbation_from_the_graph_definition():
         inp = p.inputs
         j, i, zeroed, w = inp["target"], inp["source"], inp["zeroed_frontier"], inp["q_weight"]
         kids = children_loop(j, inp["edges"])
-        assert i in kids
-        baseline = w * 1.0
+        edge = i in kids  # the trap variant picks a cell whose source is a parent of the target
+        assert edge or j in children_loop(i, inp["edges"])
+        baseline = w * 1.0 if edge else 0.0
         source_perturbed = 0.0  # the fresh id is in nobody's frontier
         target_perturbed = 0.0 if zeroed == i else baseline
-        threshold = math.sqrt(len(inp["slots"]) + 1) / 10
+        # the paper's d is the width of the attention input: identity ⊕ frontier over slots + fresh id
+        d = 2 * (len(inp["slots"]) + 1)
+        assert all(len(row) == d for row in inp["embeddings"])
+        threshold = math.sqrt(d) / 10
         assert p.truth["baseline"] == pytest.approx(baseline)
         assert p.truth["source_perturbed"] == pytest.approx(source_perturbed)
         assert p.truth["target_perturbed"] == pytest.approx(target_perturbed)
@@ -135,16 +139,17 @@ def test_search_tokens_encoding_useful_and_lookahead():
         body += [v_max + 4, s, goal, v_max + 1, s]
         assert p.truth["tokens"] == [v_max + 3] * (n - len(body)) + body
         assert len(p.truth["tokens"]) == n
-        assert all(0 <= x <= v_max for e in edges for x in e)
+        assert all(1 <= x <= v_max for e in edges for x in e)  # the paper reserves id 0
         g = digraph([x for e in edges for x in e], edges)
         assert sorted(p.truth["useful"]) == sorted(c for c in g.successors(s) if nx.has_path(g, c, goal))
-        # lookahead by enumerating every maximal path out of the start
-        sinks = [v for v in g.nodes if g.out_degree(v) == 0]
-        dead_end_paths = [
-            len(path) - 1
-            for t in sinks for path in nx.all_simple_paths(g, s, t)
-            if not nx.has_path(g, path[1], goal)
-        ]
-        assert dead_end_paths, p.id  # every drawn problem has a wrong branch to rule out
-        assert p.truth["lookahead"] == min(nx.shortest_path_length(g, s, goal), max(dead_end_paths)), p.id
+        # lookahead as generator.cpp's lookahead_depth: min(|P|, M), M the farthest vertex (from the
+        # start) that no shortest path through the first step n1 reaches
+        dist = nx.single_source_shortest_path_length(g, s)
+        firsts = [c for c in g.successors(s)
+                  if nx.has_path(g, c, goal) and nx.shortest_path_length(g, c, goal) == dist[goal] - 1]
+        assert len(firsts) == 1, p.id
+        from_first = nx.single_source_shortest_path_length(g, firsts[0])
+        outside = [d for v, d in dist.items() if v != s and from_first.get(v, -10) + 1 != d]
+        assert outside, p.id  # every drawn problem has a wrong branch to rule out
+        assert p.truth["lookahead"] == min(dist[goal], max(outside)), p.id
         assert len(list(g.successors(s))) >= 2

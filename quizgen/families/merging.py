@@ -14,10 +14,11 @@ from quizgen.families.common import dag_from, describe_graph, draw_dag, graph_fi
 from quizgen.math.graphs import Dag, branching_dag, merge_rounds, rounds_needed
 from quizgen.model.problem import Distractor, Solution
 
+# per level: the longest path L, and how many vertices hang off it
 REACH_LEVELS = {
-    "easy": ((4, 5), (3, 4)),
-    "medium": ((5, 7), (4, 5)),
-    "hard": ((6, 11), (5, 9)),
+    "easy": ((3, 5), (0, 1)),
+    "medium": ((4, 6), (1, 2)),
+    "hard": ((5, 9), (1, 3)),
 }
 
 
@@ -27,26 +28,53 @@ def has_no_shortcut(dag: Dag) -> bool:
     return max(max(dag.distances(v).values()) for v in dag.vertices) == dag.longest_path
 
 
+def merge_and_bfs(length: int) -> list[int]:
+    """[path-merging rounds, frontier-only BFS rounds] after round 0 for a longest path of L edges."""
+    return [rounds_needed(length), length - 1]
+
+
+# ----------------------------------------------------------------- the mistakes, one function each
+
+
+def frontier_bfs(length: int) -> list[int]:
+    """Counts merging like frontier-only BFS, one edge per round: L − 1 for both."""
+    return [length - 1, length - 1]
+
+
+def one_round_per_edge(length: int) -> list[int]:
+    """Counts one round per edge of the longest path: L for both."""
+    return [length, length]
+
+
+def floor_log(length: int) -> list[int]:
+    """Rounds log₂ L down instead of up."""
+    return [math.floor(math.log2(length)), length - 1]
+
+
+def counts_vertices(length: int) -> list[int]:
+    """Measures the longest path in vertices (L + 1) instead of edges."""
+    return merge_and_bfs(length + 1)
+
+
 class MergeReachable(Family):
     """Follow path-merging round by round: reachable sets double their reach, so ceil(log2 L) rounds suffice."""
 
     id = "merge.reachable"
-    version = 1
+    version = 2
     title = "Path-merging rounds"
     tags = ("topic::merging", "seed::000", "seed::001")
     levels = {
-        "easy": "4-5 vertices, longest path 3-4",
-        "medium": "5-7 vertices with a branching vertex, longest path 4-5",
-        "hard": "6-10 vertices, longest path 5-9, where ceil(log2 L) and L − 1 far apart",
+        "easy": "a path of 3-5 edges with at most one vertex hanging off it",
+        "medium": "a longest path of 4-6 edges with a branching vertex",
+        "hard": "a longest path of 5-9 edges, where ceil(log2 L) and L − 1 are far apart",
     }
     input_keys = ("vertices", "edges")
     truth_keys = ("rounds", "rounds_needed", "longest_path")
 
     def draw(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
-        (lo, hi), (l_lo, l_hi) = REACH_LEVELS[difficulty]
+        (l_lo, l_hi), (x_lo, x_hi) = REACH_LEVELS[difficulty]
         length = int(rng.integers(l_lo, l_hi + 1))
-        size = int(rng.integers(max(lo, length + 1), max(hi, length + 1) + 1))
-        dag, _ = branching_dag(rng, length, size - length - 1)
+        dag, _ = branching_dag(rng, length, int(rng.integers(x_lo, x_hi + 1)))
         if not (l_lo <= dag.longest_path <= l_hi and has_no_shortcut(dag)
                 and (difficulty == "easy" or max_children(dag) >= 2)):
             raise Redraw("graph does not fit the level")
@@ -74,16 +102,13 @@ class MergeReachable(Family):
                  "(c) How many would frontier-only BFS (one edge per round) need after round 0?"),
         )
         path = dag.longest_path_vertices()
-
-        def count(value: int) -> tuple:
-            return (f"{value} round" + ("" if value == 1 else "s"),)
-
-        distractors = (
-            Distractor(count(length - 1), mistakes.FRONTIER_BFS),
-            Distractor(count(length), mistakes.ONE_ROUND_PER_EDGE),
-            Distractor(count(math.floor(math.log2(length))), mistakes.FLOOR_LOG),
-            Distractor(count(rounds_needed(length + 1)), mistakes.COUNTS_VERTICES),
+        made = (
+            (frontier_bfs(length), mistakes.FRONTIER_BFS),
+            (one_round_per_edge(length), mistakes.ONE_ROUND_PER_EDGE),
+            (floor_log(length), mistakes.FLOOR_LOG),
+            (counts_vertices(length), mistakes.COUNTS_VERTICES),
         )
+        distractors = tuple(Distractor(rounds_option(value), mistake, value) for value, mistake in made)
         steps = [
             step("Longest path.", para(" → ".join(map(str, path)) + f": L = {length} edges.")),
         ]
@@ -99,26 +124,85 @@ class MergeReachable(Family):
                  f"Frontier-only BFS grows by one edge per round and needs L − 1 = {length - 1}."),
         ))
         answer = (
-            para(f"{needed} merge round" + ("" if needed == 1 else "s") + f" after round 0 (L = {length}, ⌈log₂ L⌉ = {needed}); "
-                 f"frontier-only BFS needs L − 1 = {length - 1}."),
-            table(["vertex", "reachable (final set)"], [[str(v), braces(s)] for v, s in rounds[-1].items()]),
+            para("(a) The reachable sets, round by round (the last column holds everything reachable):"),
+            table(["vertex", *(f"S_{r}(v)" for r in range(len(rounds)))],
+                  [[str(v), *(braces(r[v]) for r in rounds)] for v in dag.vertices]),
+            para(f"(b) {plural(needed)} of path-merging after round 0 (L = {length}, ⌈log₂ L⌉ = {needed}). "
+                 f"(c) {plural(length - 1)} of frontier-only BFS (L − 1)."),
         )
         return Solution(truth, prompt, task, answer, tuple(steps),
-                        ("How many merge rounds after round 0 are needed?",), count(needed), distractors)
+                        ("How many rounds after round 0 do path-merging and frontier-only BFS need?",),
+                        rounds_option(merge_and_bfs(length)), distractors, value=merge_and_bfs(length))
 
 
+def plural(rounds: int) -> str:
+    return f"{rounds} round" + ("" if rounds == 1 else "s")
+
+
+def rounds_option(value: list[int]) -> tuple[str]:
+    return (f"path-merging {plural(value[0])}, frontier-only BFS {plural(value[1])}",)
+
+
+# per level: edge triples, offsets, queries, the share of each pitfall
 POSITION_LEVELS = {
-    "easy": ((2, 3), (-1,), 1),
-    "medium": ((3, 3), (-1, 1), 2),
-    "hard": ((3, 4), (-2, -1, 1, 2), 3),
+    "easy": ((2, 3), (-1,), 1, {"marker-answers": 0.15}),
+    "medium": ((3, 3), (-1, 1), 2, {"marker-answers": 0.15}),
+    "hard": ((3, 4), (-2, -1, 1, 2), 3, {"marker-answers": 0.15, "points-outside": 0.15}),
 }
+MARKER = "EDGE"
+
+
+def pointed(tokens: list[str], query: int, offset: int) -> int | None:
+    """The position the query at ``query`` points at (p + offset), or None outside the sequence."""
+    target = query + offset
+    return target if 0 <= target < len(tokens) else None
+
+
+def query_kind(tokens: list[str], query: int, offset: int) -> str:
+    """"typical" (a vertex token answers), "marker-answers" or "points-outside"."""
+    target = pointed(tokens, query, offset)
+    if target is None:
+        return "points-outside"
+    return "marker-answers" if tokens[target] == MARKER else "typical"
+
+
+def position_value(position: int | None) -> int | str:
+    """An option's value: the answering position, or "none" when nothing answers."""
+    return "none" if position is None else position
+
+
+def shifted(position: int, offset: int) -> str:
+    """``p + offset`` written out, e.g. ``4 − 1``."""
+    return f"{position} {'+' if offset > 0 else '−'} {abs(offset)}"
+
+
+# ----------------------------------------------------------------- the mistakes, one function each
+
+
+def shift_wrong_way(tokens: list[str], query: int, offset: int) -> int | str:
+    """Shifts the position the other way: p − offset."""
+    return position_value(pointed(tokens, query, -offset))
+
+
+def attends_to_self(query: int) -> int:
+    """Lets the query match its own position."""
+    return query
+
+
+def skips_markers(tokens: list[str], query: int, offset: int) -> int | str:
+    """Steps |offset| vertex tokens from the query, as if the EDGE markers had no position."""
+    vertex_positions = [p for p, t in enumerate(tokens) if t != MARKER]
+    step = 1 if offset > 0 else -1
+    ahead = [p for p in vertex_positions if (p - query) * step > 0]
+    ahead.sort(key=lambda p: abs(p - query))
+    return ahead[abs(offset) - 1] if len(ahead) >= abs(offset) else "none"
 
 
 class MergePosition(Family):
     """Position-based matching: a query points at position p + offset and the key there answers."""
 
     id = "merge.position"
-    version = 1
+    version = 2
     title = "Position-based matching"
     tags = ("topic::merging", "seed::000")
     levels = {
@@ -130,32 +214,42 @@ class MergePosition(Family):
     truth_keys = ("pointed", "answers", "scores")
 
     def draw(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
-        (lo, hi), offsets, n_queries = POSITION_LEVELS[difficulty]
+        (lo, hi), offsets, n_queries, pitfalls = POSITION_LEVELS[difficulty]
+        roll, case = rng.random(), "typical"
+        for name, share in pitfalls.items():
+            if roll < share:
+                case = name
+                break
+            roll -= share
         dag = draw_dag(rng, (lo + 1, hi + 1), 0.6, lambda d: lo <= len(d.edges) <= hi, max_id=9)
-        tokens = [t for u, v in dag.edges for t in ("EDGE", str(u), str(v))]
+        tokens = [t for u, v in dag.edges for t in (MARKER, str(u), str(v))]
         offset = int(rng.choice(offsets))
-        vertex_positions = [p for p, t in enumerate(tokens) if t != "EDGE"]
-        candidates = vertex_positions if difficulty != "hard" else list(range(len(tokens)))
-        queries = sorted(rng.choice(candidates, size=n_queries, replace=False).tolist())
-        if difficulty != "hard" and any(not 0 <= q + offset < len(tokens) for q in queries):
-            raise Redraw("query points outside the sequence")
-        return {"tokens": tokens, "offset": offset, "queries": [int(q) for q in queries]}
+        positions = range(len(tokens)) if difficulty == "hard" else [p for p, t in enumerate(tokens) if t != MARKER]
+        typical = [p for p in positions if query_kind(tokens, p, offset) == "typical"]
+        chosen = [] if case == "typical" else [p for p in positions if query_kind(tokens, p, offset) == case]
+        if len(typical) < n_queries or (case != "typical" and not chosen):
+            raise Redraw("too few queries of the kinds wanted")
+        queries = [int(q) for q in rng.choice(typical, size=n_queries, replace=False)]
+        asked = int(rng.integers(n_queries))
+        if chosen:  # the pitfall query is the one the multiple-choice question asks about
+            queries[asked] = int(rng.choice(chosen))
+        return {"tokens": tokens, "offset": offset, "queries": sorted(queries), "asked": queries[asked]}
+
+    def case(self, inputs: dict[str, Any], truth: dict[str, Any]) -> str:
+        kinds = {query_kind(inputs["tokens"], q, inputs["offset"]) for q in inputs["queries"]}
+        return next((k for k in ("points-outside", "marker-answers") if k in kinds), "typical")
 
     def solve(self, inputs: dict[str, Any]) -> Solution:
-        tokens, offset, queries = inputs["tokens"], inputs["offset"], inputs["queries"]
+        tokens, offset, queries, asked = inputs["tokens"], inputs["offset"], inputs["queries"], inputs["asked"]
         n = len(tokens)
         keys = np.eye(n)
         shift = np.eye(n, k=-offset)  # row p + offset has its 1 in column p: Q_p = e_(p+offset)
         q = (shift @ np.eye(n)[:, queries]).T
         s = q @ keys.T
-
-        def target(p: int) -> int | None:
-            return p + offset if 0 <= p + offset < n else None
-
-        pointed = {str(p): target(p) for p in queries}
+        targets = {p: pointed(tokens, p, offset) for p in queries}
         truth = {
-            "pointed": pointed,
-            "answers": {str(p): None if t is None else tokens[t] for p, t in zip(queries, pointed.values())},
+            "pointed": {str(p): t for p, t in targets.items()},
+            "answers": {str(p): None if t is None else tokens[t] for p, t in targets.items()},
             "scores": s.astype(int).tolist(),
         }
         prompt = (
@@ -164,25 +258,25 @@ class MergePosition(Family):
             para("Each token's embedding holds a one-hot of its position. W_K copies it, so ", sym("K", "i"),
                  " = ", sym("e", "i"), "; W_Q shifts it, so the query of the token at position p is ",
                  sym("Q", "p"), " = ", sym("e", f"p{offset:+d}"), ". Scores are ", sym("Q", "p"), " · ", sym("K", "i"),
-                 " over all positions i."),
+                 " over all positions i; every position, markers included, has a key."),
         )
         task = (
             para("For each query position " + ", ".join(map(str, queries)) + ": which position does the query point at, "
                  "and which token answers it?"),
         )
-        first = queries[0]
 
-        def read(position: int | None) -> tuple:
-            if position is None or not 0 <= position < n:
+        def read(value: int | str) -> tuple:
+            if value == "none":
                 return ("no position answers (an all-zero score row)",)
-            return (f"position {position} (token {tokens[position]})",)
+            return (f"position {value} (token {tokens[value]})",)
 
-        distractors = (
-            Distractor(read(first - offset), mistakes.SHIFT_WRONG_WAY),
-            Distractor(read(first), mistakes.ATTENDS_TO_SELF),
-            Distractor(read(first + offset - 1), mistakes.POSITIONS_FROM_ONE),
+        made = (
+            (skips_markers(tokens, asked, offset), mistakes.SKIPS_MARKERS),
+            (shift_wrong_way(tokens, asked, offset), mistakes.SHIFT_WRONG_WAY),
+            (attends_to_self(asked), mistakes.ATTENDS_TO_SELF),
         )
-        steps = (
+        distractors = tuple(Distractor(read(value), mistake, value) for value, mistake in made)
+        steps = [
             step("Shift matrix: W_Q moves the one-hot of position p to p" + f"{offset:+d}.",
                  Display(seq(sym("W", "Q"), "=", mat(shift)))),
             step("Score rows of the queries (columns are key positions).",
@@ -190,11 +284,22 @@ class MergePosition(Family):
             step("Read the matches.", table(
                 ["query position", "points at", "answering token"],
                 [[str(p), "outside" if t is None else str(t), "none (uniform after softmax)" if t is None else tokens[t]]
-                 for p, t in pointed.items()],
+                 for p, t in targets.items()],
             )),
-        )
+        ]
+        for p, t in targets.items():
+            if t is None:
+                steps.append(step(f"Trap: the query at {p} points outside the sequence.", para(
+                    f"{shifted(p, offset)} = {p + offset} is not a position: its score row is all zeros, so nothing "
+                    "answers (softmax would spread the weight evenly).")))
+            elif tokens[t] == MARKER:
+                steps.append(step(f"Trap: the query at {p} is answered by an EDGE marker.", para(
+                    f"{shifted(p, offset)} = {t} holds the marker {MARKER}. Matching by position counts every token, "
+                    "markers included; skipping the markers would land on a vertex token, which is wrong here.")))
         answer = (para("; ".join(
             f"{p} → " + ("nothing (points outside)" if t is None else f"position {t}, token {tokens[t]}")
-            for p, t in pointed.items()) + "."),)
-        return Solution(truth, prompt, task, answer, steps,
-                        (f"Which position answers the query at position {first}?",), read(target(first)), distractors)
+            for p, t in targets.items()) + "."),)
+        right = position_value(targets[asked])
+        return Solution(truth, prompt, task, answer, tuple(steps),
+                        (f"Which position answers the query at position {asked}?",), read(right), distractors,
+                        value=right)

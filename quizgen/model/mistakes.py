@@ -49,24 +49,27 @@ ZERO_ROW_STAYS_ZERO = Mistake(
 )
 # path-merging
 FRONTIER_BFS = Mistake(
-    "frontier-bfs", "counts frontier-only BFS rounds (one edge per round: L − 1 after S_0)"
+    "frontier-bfs", "counts path-merging like frontier-only BFS, one edge per round (L − 1 rounds for both)"
 )
-ONE_ROUND_PER_EDGE = Mistake("one-round-per-edge", "counts one round per edge of the longest path (L)")
+ONE_ROUND_PER_EDGE = Mistake("one-round-per-edge", "counts one round per edge of the longest path (L), for both")
 FLOOR_LOG = Mistake("floor-log", "rounds log₂ L down instead of up")
 COUNTS_VERTICES = Mistake(
     "counts-vertices", "measures the longest path in vertices (L + 1) instead of edges"
 )
 SHIFT_WRONG_WAY = Mistake("shift-wrong-way", "shifts the position the other way (p − offset)")
 ATTENDS_TO_SELF = Mistake("attends-to-self", "lets the query match its own position")
-POSITIONS_FROM_ONE = Mistake("positions-from-one", "counts positions from 1 instead of 0")
+SKIPS_MARKERS = Mistake(
+    "skips-markers", "counts only vertex tokens when shifting, as if the EDGE markers had no position"
+)
 # perturbation
 BOTH_SIDES_AT_ONCE = Mistake(
     "both-sides-at-once",
-    "perturbs source and target together, so any drop is blamed on both sides",
+    "perturbs source and target together and reads that one drop (of Q̃_j·K̃_i) as a drop on both sides",
 )
 WRONG_SIDE_RECOMPUTED = Mistake(
     "wrong-side-recomputed",
-    "recomputes the query after a source perturbation (and the key after a target one)",
+    "recomputes the untouched side (the query after renaming the source, the key after zeroing the target's "
+    "bit), so neither score moves",
 )
 ANY_DROP_COUNTS = Mistake(
     "any-drop-counts", "calls any drop a dependency, ignoring the √d/10 threshold"
@@ -77,7 +80,12 @@ KEY_ONLY = Mistake(
 FRESH_ID_MATCHES = Mistake(
     "fresh-id-matches", "thinks the renamed source still matches: only its label changed, not its one-hot"
 )
-SIDES_SWAPPED = Mistake("sides-swapped", "attributes the identity feature to the target and the frontier to the source")
+D_FROM_SLOTS = Mistake(
+    "d-from-slots", "takes d as the number of slots instead of the width of the embedding vectors (√slots/10)"
+)
+IGNORES_QUERY_WEIGHT = Mistake(
+    "ignores-query-weight", "reads each score as a bare one-hot match (0 or 1), dropping the weight W_Q carries"
+)
 # search input format
 ALL_CHILDREN_USEFUL = Mistake(
     "all-children-useful", "counts every child of the start as useful, even those that cannot reach the goal"
@@ -155,3 +163,13 @@ IGNORES_CORRUPTED_BASELINE = Mistake(
 RECOVERY_COMPLEMENT = Mistake("recovery-complement", "measures what is still missing, (clean − patched)/(clean − corrupted)")
 ANY_CHANGE_MATTERS = Mistake("any-change-matters", "calls any change in the logit important, ignoring the margin")
 MARGIN_BACKWARDS = Mistake("margin-backwards", "reads the margin rule backwards")
+ALWAYS_KEEPS_END = Mistake(
+    "always-keeps-end", "keeps the end position even when the last row attends to nothing at ≥ τ"
+)
+FORGETS_END_POSITION = Mistake("forgets-end-position", "keeps the last row's sources but not the end position itself")
+CLAMPS_RECOVERY = Mistake(
+    "clamps-recovery", "clips the recovery to 0–100 %, as if patching could neither overshoot nor hurt"
+)
+CHANGE_SIZE_COUNTS = Mistake(
+    "change-size-counts", "judges the size of the change, so a logit that rises by more than the margin counts too"
+)
