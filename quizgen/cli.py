@@ -244,7 +244,7 @@ def sheet(deck: Path | None, families: tuple[str, ...], count: int, difficulty: 
     names = read_names(names_file) if names_file is not None else None
     if names is not None and students is not None and students != len(names):
         raise QuizgenError(f"{names_file} has {len(names)} names but --students is {students}")
-    students = len(names) if names is not None else (students or 1)
+    students = len(names) if names is not None else (1 if students is None else students)
     if not 1 <= students <= MAX_STUDENTS:
         raise QuizgenError(f"students must be between 1 and {MAX_STUDENTS}, not {students}")
     stamp = build_timestamp(timestamp)

@@ -90,6 +90,7 @@ def _column_blocks(node: Mat, size: int) -> str:
     columns (or, for a row vector, the entries) it holds, counted from 1."""
     width = len(node.rows[0])
     what = "entries" if len(node.rows) == 1 else "columns"
+    size = -(-width // -(-width // size))  # blocks of even width: 9 columns by 8 become 5 + 4
     blocks = []
     for start in range(0, width, size):
         stop = min(start + size, width)
@@ -121,22 +122,31 @@ def _lines(node: Math) -> list[tuple[str | None, Math]] | None:
     return [(rel, Seq(tuple(items))) for rel, items in lines]
 
 
+def _line(node: Math, block_cols: int | None) -> str:
+    """One line of a display; with ``block_cols``, its wide matrices (those standing at the
+    top of the line, not inside brackets) become column blocks."""
+    if isinstance(node, Seq):
+        return " ".join(math(i).strip() if isinstance(i, Op) else
+                        math(i, block_cols) if isinstance(i, Mat) else math(i) for i in node.items)
+    return math(node, block_cols if isinstance(node, Mat) else None)
+
+
 def display_forms(node: Math) -> list[str]:
     """Typst forms of a displayed formula, widest first: on one line; one line per
-    relation, aligned on it (the left-hand side first beside the first relation, then on
-    its own line); then with wide matrices in column blocks of 8 and of 5."""
+    relation (the left-hand side first beside the first relation, aligned on it, then
+    each on its own line); then with wide matrices in column blocks of 8 and of 5."""
     forms = [f"$ {math(node)} $"]
     lines = _lines(node)
-    for block_cols in (None, 8, 5):
-        if lines is None:
-            if block_cols is not None:
-                forms.append(f"$ {math(node, block_cols)} $")
-            continue
-        parts = [math(part, block_cols) if rel is None else f"& {_OPS.get(rel, '')} {math(part, block_cols)}"
-                 for rel, part in lines]
-        if block_cols is None:
-            forms.append("$ " + " \\ ".join([f"{parts[0]} {parts[1]}", *parts[2:]]) + " $")
-        forms.append("$ " + " \\ ".join(parts) + " $")
+    if lines is None:
+        forms += [f"$ {_line(node, size)} $" for size in (8, 5)]
+        return list(dict.fromkeys(forms))
+    def body(rel: str | None, part: Math, size: int | None) -> str:
+        return _line(part, size) if rel is None else f"{_OPS.get(rel, '')} {_line(part, size)}"
+    first, *rest = lines
+    aligned = [f"{_line(first[1], None)} & {body(*rest[0], None)}", *(f"& {body(*line, None)}" for line in rest[1:])]
+    forms.append("$ " + " \\ ".join(aligned) + " $")
+    for size in (None, 8, 5):
+        forms.append("$ " + " \\ ".join(body(*line, size) for line in lines) + " $")
     return list(dict.fromkeys(forms))
 
 
