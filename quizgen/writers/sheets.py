@@ -96,7 +96,7 @@ class SheetPlan:
     def class_command(self, seed: int, students: int, names_file: Path | None, title: str | None) -> str:
         """The command that writes the whole class again, for the roster's footer."""
         return (self.command.replace("{seed}", str(seed)) + f" --students {students}"
-                + (f" --names {shlex.quote(str(names_file))}" if names_file is not None else "")
+                + (f" --names {shlex.quote(portable_path(names_file))}" if names_file is not None else "")
                 + (f" --title {shlex.quote(title)}" if title else ""))
 
 
@@ -119,12 +119,17 @@ def resolve_deck(arg: Path) -> Path:
 
 
 def deck_reference(path: Path) -> str:
-    """How the regenerate command names a deck: a shipped deck by its name, a deck under
-    the current folder by its relative path, never an absolute path of this machine."""
+    """How the regenerate command names a deck: a shipped deck by its name, else as a file."""
+    if Path(path).resolve().parent == shipped("decks").resolve():
+        return Path(path).stem
+    return portable_path(path)
+
+
+def portable_path(path: Path) -> str:
+    """A path as a printed command shows it: as given when relative, relative to the
+    current folder when under it, else only its name; never an absolute path of this machine."""
     path = Path(path)
     resolved = path.resolve()
-    if resolved.parent == shipped("decks").resolve():
-        return path.stem
     if not path.is_absolute():
         return str(path)
     try:
@@ -374,7 +379,7 @@ class RosterRow:
 
     @property
     def letters_text(self) -> str:
-        return "  ".join(f"{n}{letter}" for n, letter in self.letters)
+        return " ".join(f"{n}:{letter}" for n, letter in self.letters)
 
 
 def roster_row(number: int, sheet: Sheet, files: list[Path]) -> RosterRow:
@@ -384,7 +389,7 @@ def roster_row(number: int, sheet: Sheet, files: list[Path]) -> RosterRow:
 
 
 def roster_csv(rows: list[RosterRow]) -> str:
-    """The roster as CSV: one line per student, the letters as "question+letter" pairs."""
+    """The roster as CSV: one line per student, the letters as "question:letter" pairs."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["student", "name", "seed", "sheet", "key", "multiple_choice"])
@@ -393,11 +398,16 @@ def roster_csv(rows: list[RosterRow]) -> str:
     return out.getvalue()
 
 
+def roster_files(out_dir: Path, stem: str) -> tuple[Path, Path]:
+    """The roster's CSV and PDF paths."""
+    return Path(out_dir) / f"{stem}.csv", Path(out_dir) / f"{stem}.pdf"
+
+
 def write_roster(rows: list[RosterRow], out_dir: Path, stem: str, title: str, regenerate: str,
                  timestamp: float) -> list[Path]:
     """A CSV and a printable PDF page listing every student's seed, files and letters."""
     _make_dir(out_dir)
-    csv_path, pdf_path = Path(out_dir) / f"{stem}.csv", Path(out_dir) / f"{stem}.pdf"
+    csv_path, pdf_path = roster_files(out_dir, stem)
     atomic_write(csv_path, roster_csv(rows).encode("utf-8"))
     date = dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).date()
     source = jinja_env().get_template("sheet/roster.typ").render(title=title, rows=rows, date=date,
