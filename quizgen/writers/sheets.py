@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import json
 import re
 import shlex
 import tempfile
@@ -47,6 +48,10 @@ MAX_QUESTIONS = 200
 MAX_PER_SECTION = 50
 MAX_STUDENTS = 500
 LINE_CM = 0.7
+PAGE_CM = (21.0, 29.7)  # A4
+MARGINS_CM = {"margin_x_cm": 1.8, "margin_top_cm": 1.5, "margin_bottom_cm": 2.1}
+QUESTION_GAP_PT = 12.0
+PT_PER_CM = 72 / 2.54
 MIX_STREAM = 0x5EE7  # separates the sheet's level shuffle from every problem seed
 
 
@@ -212,7 +217,48 @@ def make_sheet(title: str, seed: int, sections: list[Section], regenerate: str, 
         for problem_seed, level in zip(seeds, levels):
             items.append((make_problem(family, problem_seed, _level_for(family.levels, level)), section.kind))
     items.sort(key=lambda item: LEVELS.index(item[0].difficulty))  # stable: sections keep their order
-    return Sheet(title, seed, tuple(items), regenerate.replace("{seed}", str(seed)), stem, student)
+    sheet = Sheet(title, seed, tuple(items), regenerate.replace("{seed}", str(seed)), stem, student)
+    return replace(sheet, items=tuple(sheet.items[k] for k in packed_order(sheet)))
+
+
+def packed_order(sheet: Sheet) -> list[int]:
+    """The order to print the questions in so that they fill the pages: Typst measures
+    every question, then each page takes, in order, every question of the lowest level
+    left that still fits (a question never splits across pages). Levels stay in order:
+    a harder question only moves up once every easier one is placed."""
+    header, heights = _measure(sheet)
+    room_per_page = (PAGE_CM[1] - MARGINS_CM["margin_top_cm"] - MARGINS_CM["margin_bottom_cm"]) * PT_PER_CM - 2
+    levels = [LEVELS.index(p.difficulty) for p, _ in sheet.items]
+    remaining, order, room = list(range(len(heights))), [], room_per_page - header
+    while remaining:
+        page, skipped_level = [], None
+        for k in remaining:
+            if skipped_level is not None and levels[k] > skipped_level:
+                break
+            need = heights[k] + QUESTION_GAP_PT
+            if need <= room or not page:
+                page.append(k)
+                room -= need
+            elif skipped_level is None:
+                skipped_level = levels[k]
+        order += page
+        remaining = [k for k in remaining if k not in page]
+        room = room_per_page
+    return order
+
+
+def _measure(sheet: Sheet) -> tuple[float, list[float]]:
+    """Heights in points of the sheet's header and of each question, as Typst lays them out."""
+    source, files = typst_source(sheet, "measure", dt.date(2000, 1, 1))
+    with tempfile.TemporaryDirectory(prefix="quizgen-typst-") as root:
+        for name, svg in files.items():
+            (Path(root) / name).write_text(svg, encoding="utf-8")
+        main = Path(root) / "sheet.typ"
+        main.write_text(source, encoding="utf-8")
+        header = json.loads(typst.query(str(main), "<header>", field="value", one=True, root=root,
+                                        ignore_system_fonts=True))
+        heights = json.loads(typst.query(str(main), "<question>", field="value", root=root, ignore_system_fonts=True))
+    return float(header), [float(h) for h in heights]
 
 
 def answer_space_cm(problem: Problem, kind: str) -> float:
@@ -271,6 +317,8 @@ def sheet_entries(sheet: Sheet, writer: "typ.TypstWriter | HtmlWriter") -> tuple
 def _render(template: str, sheet: Sheet, writer: "typ.TypstWriter | HtmlWriter", part: str, date: dt.date,
             **extra: object) -> str:
     questions, answers = sheet_entries(sheet, writer)
+    if part == "measure":
+        answers = []
     return jinja_env().get_template(template).render(
         title=sheet.title, seed=sheet.seed, regenerate=sheet.regenerate, date=date, part=part,
         student=sheet.student, letters=sheet.letters if part != "questions" else [],
@@ -282,9 +330,12 @@ def _render(template: str, sheet: Sheet, writer: "typ.TypstWriter | HtmlWriter",
 
 
 def typst_source(sheet: Sheet, part: str, date: dt.date) -> tuple[str, dict[str, str]]:
-    """Typst source for ``part`` ("questions", "key" or "both") and the figure files it uses."""
+    """Typst source for ``part`` ("questions", "key", "both", or "measure": the heights of the
+    header and of every question) and the figure files it uses."""
     writer = typ.TypstWriter()
-    return _render("sheet/sheet.typ", sheet, writer, part, date), writer.files
+    layout = {**MARGINS_CM, "question_gap_pt": QUESTION_GAP_PT,
+              "text_width_cm": PAGE_CM[0] - 2 * MARGINS_CM["margin_x_cm"]}
+    return _render("sheet/sheet.typ", sheet, writer, part, date, **layout), writer.files
 
 
 def compile_pdf(source: str, files: dict[str, str], timestamp: float) -> bytes:
