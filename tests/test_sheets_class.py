@@ -157,3 +157,19 @@ def test_key_leads_with_the_full_answer_and_explains_every_wrong_option(tmp_path
         for option in lettered_options(problem):
             if not option.right:
                 assert re.sub(r"\s+", " ", f"wrong: {option.mistake.explanation}")[:40] in entry
+
+
+def test_packed_questions_never_split_and_keep_levels_in_order(tmp_path):
+    plan = plan_from_families((), 1, None, "basic")
+    for seed in (1, 9):
+        sheet = plan.sheet(seed)
+        levels = [LEVELS.index(p.difficulty) for p, _ in sheet.items]
+        assert levels == sorted(levels)
+        assert sorted(p.family for p, _ in sheet.items) == sorted(FAMILIES)
+        from quizgen.writers.sheets import write_sheet
+        path = write_sheet(sheet, tmp_path, f"s{seed}", key="none", formats=("pdf",), timestamp=STAMP)[0]
+        texts = pages(path)
+        for page in texts[1:]:  # every page after the first starts with a whole question
+            assert page.lstrip().startswith("Question "), page[:80]
+        numbers = [int(n) for n in re.findall(r"^Question (\d+)", "\n".join(texts), re.M)]
+        assert numbers == list(range(1, 18))
