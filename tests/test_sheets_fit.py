@@ -75,15 +75,77 @@ def test_the_check_sees_a_display_that_runs_off_the_page(tmp_path):
     assert ink_outside(page_images(pdf, tmp_path)[0], TYPST_MARGINS)
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Chromium")
+def print_html(html: Path, pdf: Path) -> None:
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", html.as_uri()], check=True, capture_output=True, timeout=180)
+
+
+needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Chromium")
+
+
+@needs_chromium
 @pytest.mark.parametrize("level", LEVELS)
 def test_html_sheet_prints_whole_in_chromium(level, tmp_path):
     sections = [Section(f, 1, kind, level) for f in FAMILIES for kind in ("basic", "choice")]
     sheet = make_sheet("Every family", 27, sections, "x")
     html = write_sheet(sheet, tmp_path, "all", key="appended", formats=("html",), timestamp=STAMP)[0]
     pdf = tmp_path / "printed.pdf"
-    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                    f"--print-to-pdf={pdf}", html.as_uri()], check=True, capture_output=True, timeout=180)
+    print_html(html, pdf)
     images = page_images(pdf, tmp_path)
     bad = {k: p for k, image in enumerate(images, 1) if (p := ink_outside(image, HTML_MARGINS))}
     assert not bad, f"{level}: ink outside the printed page's text block on pages {bad}"
+
+
+PRINT_WIDTH_PX = round((21.0 - 2 * HTML_MARGINS[0]) / 2.54 * 96)  # the printed text block, in CSS pixels
+OVERFLOW_CHECK = """
+<style>body { max-width: none; margin: 0; padding: 0; }</style>
+<script type="module">
+  // after the page's own scripts: every box that is cut off or sticks out of the column
+  const right = document.body.getBoundingClientRect().right + 1;
+  const bad = [...document.querySelectorAll(".display, table, .figure, .options, math, p, li")]
+    .filter(el => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== "visible"
+                  || el.getBoundingClientRect().right > right)
+    .map(el => el.className || el.tagName);
+  const out = document.createElement("pre");
+  out.id = "overflow";
+  out.textContent = bad.length + ": " + bad.join(", ");
+  document.body.append(out);
+</script>
+"""
+
+
+def overflowing_boxes(html: Path) -> str:
+    """What the page shows cut off or outside its column at the printed width, as
+    "count: classes", read from the DOM after the page's scripts ran in headless Chromium."""
+    checked = html.with_name("checked-" + html.name)
+    checked.write_text(html.read_text(encoding="utf-8").replace("</body>", OVERFLOW_CHECK + "</body>"), encoding="utf-8")
+    dom = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
+                          f"--window-size={PRINT_WIDTH_PX},1000", "--virtual-time-budget=5000", checked.as_uri()],
+                         check=True, capture_output=True, text=True, timeout=180).stdout
+    return dom.split('<pre id="overflow">', 1)[1].split("</pre>", 1)[0]
+
+
+@needs_chromium
+@pytest.mark.parametrize("level", LEVELS)
+def test_html_sheet_shows_every_box_whole_at_the_printed_width(level, tmp_path):
+    sections = [Section(f, 1, kind, level) for f in FAMILIES for kind in ("basic", "choice")]
+    sheet = make_sheet("Every family", 27, sections, "x")
+    html = write_sheet(sheet, tmp_path, "all", key="appended", formats=("html",), timestamp=STAMP)[0]
+    assert overflowing_boxes(html).startswith("0:")
+
+
+@needs_chromium
+def test_html_fits_a_formula_wider_than_the_page(tmp_path):
+    """A formula far wider than the page is shrunk to the column; without the page's
+    fitting script it would be cut off, so the check above can fail."""
+    sheet = make_sheet("Wide", 1, [Section("qk.softmax", 1)], "x")
+    html = write_sheet(sheet, tmp_path, "wide", key="none", formats=("html",), timestamp=STAMP)[0]
+    terms = "<mo>+</mo>".join(f"<msub><mi>x</mi><mn>{k}</mn></msub>" for k in range(90))
+    wide = f'<div class="display"><math display="block"><mrow>{terms}</mrow></math></div>'
+    page = html.read_text(encoding="utf-8").replace("</header>", "</header>" + wide)
+    html.write_text(page, encoding="utf-8")
+    assert overflowing_boxes(html).startswith("0:")
+    start = page.index('<script type="module">')
+    unfitted = tmp_path / "unfitted.html"
+    unfitted.write_text(page[:start] + page[page.index("</script>", start) + 9:], encoding="utf-8")
+    assert not overflowing_boxes(unfitted).startswith("0:")
