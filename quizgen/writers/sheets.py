@@ -96,7 +96,7 @@ class SheetPlan:
     def stem(self, title: str | None, *parts: str) -> str:
         """A file stem that says what the sheet holds: its title (when given), the deck or
         families and their options, then ``parts``."""
-        return "-".join(p for p in (_slug(title) if title else "", self.label, *parts) if p)
+        return "-".join(p for p in (_title_slug(title) if title else "", self.label, *parts) if p)
 
     def class_command(self, seed: int, students: int, names_file: Path | None, title: str | None) -> str:
         """The command that writes the whole class again, for the roster's footer."""
@@ -108,6 +108,15 @@ class SheetPlan:
 def _slug(text: str) -> str:
     """A file-name-safe form of a title or a name."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40]
+
+
+def _title_slug(title: str) -> str:
+    """A title's slug, with a short hash of the exact title when the slug drops anything
+    (capitals, punctuation), so two different titles never give the same file name."""
+    slug = _slug(title)
+    if slug == title:
+        return slug
+    return "-".join(p for p in (slug, hashlib.sha256(title.encode("utf-8")).hexdigest()[:4]) if p)
 
 
 def _check_per_section(count: int) -> None:
