@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
+import pypdf
 import pytest
 
 from quizgen.decks import Section
@@ -55,7 +56,7 @@ def ink_outside(image: np.ndarray, margins: tuple[float, float, float]) -> list[
 
 @pytest.mark.parametrize("level", LEVELS)
 @pytest.mark.parametrize("seed", [27, 1001])
-def test_no_ink_outside_the_text_block(level, seed, tmp_path):
+def test_no_ink_outside_the_text_block_and_no_step_title_left_alone(level, seed, tmp_path):
     sections = [Section(f, 1, kind, level) for f in FAMILIES for kind in ("basic", "choice")]
     sheet = make_sheet("Every family", seed, sections, "x")
     pdf = write_sheet(sheet, tmp_path, "all", key="appended", formats=("pdf",), timestamp=STAMP)[0]
@@ -63,6 +64,10 @@ def test_no_ink_outside_the_text_block(level, seed, tmp_path):
     assert len(images) > 5
     bad = {k: p for k, image in enumerate(images, 1) if (p := ink_outside(image, TYPST_MARGINS))}
     assert not bad, f"{level} seed {seed}: ink outside the text block on pages {bad}"
+    titles = {f"{k}. {step.title}" for problem, _ in sheet.items for k, step in enumerate(problem.solution.steps, 1)}
+    for number, page in enumerate(pypdf.PdfReader(pdf).pages, 1):
+        lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+        assert lines[-2] not in titles, f"page {number} ends with the step title {lines[-2]!r}"  # [-1]: footer
 
 
 def test_the_check_sees_a_display_that_runs_off_the_page(tmp_path):

@@ -1,8 +1,13 @@
 """Typst markup for printed sheets.
 
 All text goes in as Typst string literals (``#"..."``), so no label or title can be read
-as markup. Figures are written as SVG files next to the source; heatmaps become shaded
-tables drawn by Typst itself.
+as markup. Figures are written as SVG files next to the source and set beside the
+paragraphs around them; heatmaps become shaded tables drawn by Typst itself.
+
+Nothing may run into the page margin: displays, tables and paragraphs with matrices are
+given to the sheet template's ``fits`` function in several forms, widest first (a formula
+broken at its relations, wide matrices in column blocks, a wide table in column parts);
+Typst picks the first that fits the line and shrinks the last one if none does.
 """
 
 from __future__ import annotations
