@@ -154,3 +154,17 @@ def test_html_fits_a_formula_wider_than_the_page(tmp_path):
     unfitted = tmp_path / "unfitted.html"
     unfitted.write_text(page[:start] + page[page.index("</script>", start) + 9:], encoding="utf-8")
     assert not overflowing_boxes(unfitted).startswith("0:")
+
+
+def test_a_table_repeats_its_header_after_a_page_break(tmp_path):
+    from quizgen.model.content import table
+    from quizgen.render.typst import TypstWriter
+    from quizgen.writers.sheets import compile_pdf
+    long_table = table(["vertex", "reachable set"], [[str(k), f"set {k}"] for k in range(120)])
+    source = "#let fits(..forms) = forms.pos().first()\n" + TypstWriter().block(long_table)
+    pdf = tmp_path / "table.pdf"
+    pdf.write_bytes(compile_pdf(source, {}, STAMP))
+    pages = [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
+    assert len(pages) > 1
+    for page in pages:
+        assert page.lstrip().startswith("vertex reachable set"), page[:60]
