@@ -173,3 +173,16 @@ def test_packed_questions_never_split_and_keep_levels_in_order(tmp_path):
             assert page.lstrip().startswith("Question "), page[:80]
         numbers = [int(n) for n in re.findall(r"^Question (\d+)", "\n".join(texts), re.M)]
         assert numbers == list(range(1, 18))
+
+
+def test_the_footer_command_with_a_title_rebuilds_the_same_pdf(tmp_path, monkeypatch):
+    import shlex
+    monkeypatch.chdir(tmp_path)
+    first = run("sheet", "--deck", "ablation", "--title", "Week 3: ablation", "--key", "none", "-o", "a",
+                "--timestamp", str(STAMP))
+    pdf = Path(first.output.strip())
+    footer = pages(pdf)[0].strip().splitlines()[-1]
+    command = footer.split("regenerate: ", 1)[1].rsplit(" ", 3)[0]  # drop the page number "1 / 2"
+    assert command.startswith("quizgen sheet ") and "--title 'Week 3: ablation'" in command
+    again = run(*shlex.split(command)[1:], "--key", "none", "-o", "b", "--timestamp", str(STAMP))
+    assert Path(again.output.strip()).read_bytes() == pdf.read_bytes()

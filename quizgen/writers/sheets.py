@@ -392,9 +392,9 @@ def html_page(sheet: Sheet, part: str, date: dt.date) -> str:
 
 
 def sheet_files(out_dir: Path, stem: str, *, key: str, formats: tuple[str, ...]) -> list[tuple[str, Path]]:
-    """(part, path) of every file one variant writes: the key after a page break, in its
-    own file, or nowhere."""
-    parts = {"appended": [("both", stem)], "separate": [("questions", stem), ("key", f"{stem}-key")],
+    """(part, path) of every file one variant writes: the key after a page break (a file
+    named ``...-with-key``), in its own file (``...-key``), or nowhere."""
+    parts = {"appended": [("both", f"{stem}-with-key")], "separate": [("questions", stem), ("key", f"{stem}-key")],
              "none": [("questions", stem)]}[key]
     return [(part, Path(out_dir) / f"{name}.{fmt}") for part, name in parts for fmt in ("pdf", "html")
             if fmt in formats]
@@ -444,7 +444,7 @@ class RosterRow:
 
 def roster_row(number: int, sheet: Sheet, files: list[Path]) -> RosterRow:
     """The roster line of a written variant."""
-    key_file = next((p.name for p in files if p.stem.endswith("-key")), files[0].name)
+    key_file = next((p.name for p in files if p.stem.endswith("-key")), "")
     return RosterRow(number, sheet.student or "", sheet.seed, files[0].name, key_file, sheet.letters)
 
 
@@ -471,9 +471,18 @@ def write_roster(rows: list[RosterRow], out_dir: Path, stem: str, title: str, re
     atomic_write(csv_path, roster_csv(rows).encode("utf-8"))
     date = dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).date()
     source = jinja_env().get_template("sheet/roster.typ").render(title=title, rows=rows, date=date,
-                                                                 regenerate=regenerate)
+                                                                 regenerate=regenerate, key_note=_key_note(rows))
     atomic_write(pdf_path, compile_pdf(source, {}, timestamp))
     return [csv_path, pdf_path]
+
+
+def _key_note(rows: list[RosterRow]) -> str:
+    """Where each student's key is, said once for the whole roster."""
+    if all(not r.key for r in rows):
+        return "No answer keys were written (--key none)."
+    if all(r.key == r.sheet for r in rows):
+        return "Each sheet file holds its answer key after the questions."
+    return "Each student's answer key is the file of the same name ending in -key."
 
 
 def read_names(path: Path) -> list[str]:
