@@ -129,6 +129,8 @@ def test_class_roster_with_names_matches_every_key(tmp_path):
                     for n, (p, _) in enumerate(sheet.items, 1)]
         assert row["multiple_choice"] == " ".join(expected)
         assert f"{row['seed']}" in roster_pdf and row["name"] in roster_pdf
+        line = next(line for line in roster_pdf.splitlines() if row["seed"] in line)
+        assert re.findall(r"\b[A-D]\b", line.split(".pdf", 1)[1]) == [p.split(":")[1] for p in expected]
     assert "regenerate the class: quizgen sheet" in roster_pdf and "--students 3" in roster_pdf
 
 
