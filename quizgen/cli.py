@@ -23,7 +23,9 @@ from quizgen.model.family import make_case, make_problem
 from quizgen.writers.output import atomic_write, build_timestamp
 from quizgen.render import text
 from quizgen.resources import shipped
-from quizgen.writers.sheets import KEY_MODES, MAX_STUDENTS, plan_from_deck, plan_from_families, read_names, resolve_deck, roster_files, roster_row, sheet_files, variant_seeds, write_roster, write_sheet  # noqa: E501
+from quizgen.writers.sheets import (
+    KEY_MODES, MAX_STUDENTS, plan_from_deck, plan_from_families, read_names, resolve_deck, write_class, write_sheet,
+)
 
 USER_ERROR = 2
 
@@ -249,26 +251,9 @@ def sheet(deck: Path | None, families: tuple[str, ...], count: int, difficulty: 
         raise QuizgenError(f"students must be between 1 and {MAX_STUDENTS}, not {students}")
     stamp = build_timestamp(timestamp)
     formats = ("pdf", "html") if fmt == "both" else (fmt,)
-    class_list = students > 1 or names is not None
-    rows = []
-    for k, variant in enumerate(variant_seeds(base, students), 1):
-        student = names[k - 1] if names is not None else None
-        variant_sheet = plan.sheet(variant, title, student, k if class_list else None)
-        existed = {path for _, path in sheet_files(out_dir, variant_sheet.stem, key=key, formats=formats) if path.exists()}
-        written = write_sheet(variant_sheet, out_dir, key=key, formats=formats, timestamp=stamp)
-        _report_written(written, existed)
-        rows.append(roster_row(k, variant_sheet, written))
-    if class_list:
-        command = plan.class_command(base, students, names_file, title)
-        stem = plan.stem(title, "roster", f"seed{base}")
-        existed = {path for path in roster_files(out_dir, stem) if path.exists()}
-        _report_written(write_roster(rows, out_dir, stem, title or plan.title, command, stamp), existed)
-
-
-def _report_written(paths: list[Path], existed: set[Path]) -> None:
-    """One line per file written, saying when it replaced an earlier one."""
-    for path in paths:
-        click.echo(f"{path} (replaced an existing file)" if path in existed else str(path))
+    for path, replaced in write_class(plan, base, students, names, names_file=names_file, title=title,
+                                      out_dir=out_dir, key=key, formats=formats, timestamp=stamp):
+        click.echo(f"{path} (replaced an existing file)" if replaced else str(path))
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ import tempfile
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import Iterator
 
 import latex2mathml.converter
 import numpy as np
@@ -483,6 +484,28 @@ def _key_note(rows: list[RosterRow]) -> str:
     if all(r.key == r.sheet for r in rows):
         return "Each sheet file holds its answer key after the questions."
     return "Each student's answer key is the file of the same name ending in -key."
+
+
+def write_class(plan: SheetPlan, base_seed: int, students: int, names: list[str] | None, *, names_file: Path | None,
+                title: str | None, out_dir: Path, key: str, formats: tuple[str, ...],
+                timestamp: float) -> Iterator[tuple[Path, bool]]:
+    """Write every student's variant and, for a class (several students or a names file),
+    the roster; yield each file as it is written, with whether it replaced an existing one."""
+    class_list = students > 1 or names is not None
+    rows = []
+    for number, seed in enumerate(variant_seeds(base_seed, students), 1):
+        student = names[number - 1] if names is not None else None
+        sheet = plan.sheet(seed, title, student, number if class_list else None)
+        existed = {path for _, path in sheet_files(out_dir, sheet.stem, key=key, formats=formats) if path.exists()}
+        written = write_sheet(sheet, out_dir, key=key, formats=formats, timestamp=timestamp)
+        yield from ((path, path in existed) for path in written)
+        rows.append(roster_row(number, sheet, written))
+    if class_list:
+        stem = plan.stem(title, "roster", f"seed{base_seed}")
+        existed = {path for path in roster_files(out_dir, stem) if path.exists()}
+        command = plan.class_command(base_seed, students, names_file, title)
+        written = write_roster(rows, out_dir, stem, title or plan.title, command, timestamp)
+        yield from ((path, path in existed) for path in written)
 
 
 def read_names(path: Path) -> list[str]:
