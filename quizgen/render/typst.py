@@ -4,10 +4,12 @@ All text goes in as Typst string literals (``#"..."``), so no label or title can
 as markup. Figures are written as SVG files next to the source and set beside the
 paragraphs around them; heatmaps become shaded tables drawn by Typst itself.
 
-Nothing may run into the page margin: displays, tables and paragraphs with matrices are
-given to the sheet template's ``fits`` function in several forms, widest first (a formula
-broken at its relations, wide matrices in column blocks, a wide table in column parts);
-Typst picks the first that fits the line and shrinks the last one if none does.
+Nothing may run into the page margin: displays and tables are given to the sheet
+template's ``fits`` function in several forms, widest first (a formula broken at its
+relations, wide matrices in column blocks, a wide table in column parts); Typst picks the
+first that fits the line and shrinks the last one if none does. Text with inline matrices
+goes through ``fits-text``, which lets it wrap and shrinks it only when a matrix is wider
+than the line.
 """
 
 from __future__ import annotations
@@ -180,11 +182,17 @@ class TypstWriter:
         """Text and inline math; a matrix inline keeps display size, so it stays legible."""
         return "".join(text(p) if isinstance(p, str) else f"${_inline(p)}$" for p in pieces)
 
+    def fitted_pieces(self, pieces: tuple[Inline, ...]) -> str:
+        """Pieces that wrap as text does, shrunk as a whole only when one of their matrices
+        (which cannot break) is wider than the line (``fits-text`` in the sheet template)."""
+        text_ = self.pieces(pieces)
+        matrices = [f"[${_inline(p)}$]" for p in pieces if not isinstance(p, str) and "mat(" in math(p)]
+        return f"#fits-text([{text_}], {', '.join(matrices)})" if matrices else text_
+
     def block(self, b: Block) -> str:
         match b:
             case Para():
-                para = self.pieces(b.pieces)
-                return fits(para) if any(isinstance(p, Mat) for p in b.pieces) else para + "\n"
+                return self.fitted_pieces(b.pieces) + "\n"
             case Display():
                 return fits(*display_forms(b.math))
             case Table():

@@ -310,7 +310,7 @@ def sheet_entries(sheet: Sheet, writer: "typ.TypstWriter | HtmlWriter") -> tuple
             "number": number, "meta": _meta(problem), "prompt": writer.blocks(s.prompt),
             "question": writer.pieces(s.question) if options else None,
             "task": None if options else writer.blocks(s.task),
-            "options": [(o.letter, writer.pieces(o.pieces)) for o in options],
+            "options": [(o.letter, writer.fitted_pieces(o.pieces)) for o in options],
             "columns": option_columns([o.pieces for o in options]) if options else 1,
             "space": answer_space_cm(problem, kind),
         })
