@@ -105,7 +105,9 @@ PRINT_WIDTH_PX = round((21.0 - 2 * HTML_MARGINS[0]) / 2.54 * 96)  # the printed 
 OVERFLOW_CHECK = """
 <style>body { max-width: none; margin: 0; padding: 0; }</style>
 <script type="module">
-  // after the page's own scripts: every box that is cut off or sticks out of the column
+  // after the page's own scripts and fonts: every box that is cut off or sticks out of the column
+  await document.fonts.ready;
+  await new Promise(done => setTimeout(done, 100));
   const right = document.body.getBoundingClientRect().right + 1;
   const bad = [...document.querySelectorAll(".display, table, .figure, .options, math, p, li")]
     .filter(el => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== "visible"
