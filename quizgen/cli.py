@@ -23,7 +23,9 @@ from quizgen.model.family import make_case, make_problem
 from quizgen.writers.output import atomic_write, build_timestamp
 from quizgen.render import text
 from quizgen.resources import shipped
-from quizgen.writers.sheets import KEY_MODES, MAX_STUDENTS, plan_from_deck, plan_from_families, variant_seeds, write_sheet
+from quizgen.writers.sheets import (
+    KEY_MODES, MAX_STUDENTS, plan_from_deck, plan_from_families, read_names, resolve_deck, write_class, write_sheet,
+)
 
 USER_ERROR = 2
 
@@ -198,15 +200,19 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None) 
 
 @cli.command()
 @click.option("--deck", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Take the questions from a deck file's sections.")
+              help="Take the questions from a deck file's sections (or a shipped deck by name, e.g. circuits).")
 @click.option("--family", "families", multiple=True, help="A family id; repeat for several (default: all).")
 @click.option("--count", type=int, default=1, show_default=True, help="Questions per family (or per deck section).")
-@click.option("--difficulty", default=None, help="easy, medium or hard (default: the levels take turns).")
+@click.option("--difficulty", default=None,
+              help="easy, medium or hard (default: all three across the sheet, easy first).")
 @click.option("--kind", type=click.Choice(KINDS), default=None,
               help="basic (worked questions, the default) or choice (multiple choice); with --family.")
 @click.option("--seed", type=int, default=None, help="Sheet seed (default: the deck's seed, else 0).")
-@click.option("--students", type=int, default=1, show_default=True,
-              help="How many variants, one per student, each with its own seed.")
+@click.option("--students", type=int, default=None,
+              help="How many variants, one per student, each with its own seed, plus a class roster "
+                   "(default: 1, or one per name).")
+@click.option("--names", "names_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A text file of student names, one per line, printed on their sheets and the roster.")
 @click.option("--key", type=click.Choice(KEY_MODES), default="separate", show_default=True,
               help="Answer key in its own file, after a page break, or left out.")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html", "both"]), default="pdf", show_default=True)
@@ -216,35 +222,38 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None) 
 @click.option("--timestamp", type=float, default=None,
               help="Date printed on the sheet and in the PDF (Unix seconds); default SOURCE_DATE_EPOCH, else now.")
 def sheet(deck: Path | None, families: tuple[str, ...], count: int, difficulty: str | None, kind: str | None,
-          seed: int | None, students: int, key: str, fmt: str, title: str | None, out_dir: Path,
-          timestamp: float | None) -> None:
+          seed: int | None, students: int | None, names_file: Path | None, key: str, fmt: str, title: str | None,
+          out_dir: Path, timestamp: float | None) -> None:
     """Print a practice quiz (PDF via Typst, or HTML) with an answer key of worked solutions.
 
     Every sheet prints its seed and the command that regenerates it, so a tutor can
-    rebuild any student's key.
+    rebuild any student's key. With several students, a roster (CSV and PDF) lists each
+    student's seed, files and multiple-choice letters.
 
     \b
     Examples:
       quizgen sheet --family qk.scores --family merge.reachable --count 2
-      quizgen sheet --deck decks/circuits.toml --students 30 -o class/
+      quizgen sheet --deck circuits --students 30 --names names.txt -o class/
       quizgen sheet --kind choice --key appended --format both --seed 7
     """
-    if deck is not None and (families or difficulty or kind):
-        raise QuizgenError("--family, --difficulty and --kind do not go with --deck: the deck's sections set them")
-    plan = plan_from_deck(load_deck(deck), count) if deck is not None else plan_from_families(
-        families, count, difficulty, kind or "basic")
+    if deck is not None and (families or kind):
+        raise QuizgenError("--family and --kind do not go with --deck: the deck's sections set them")
+    plan = plan_from_deck(load_deck(resolve_deck(deck)), count, difficulty) if deck is not None else \
+        plan_from_families(families, count, difficulty, kind or "basic")
     base = seed if seed is not None else plan.default_seed
     if base < 0:
         raise QuizgenError(f"seed must be non-negative, not {base}")
+    names = read_names(names_file) if names_file is not None else None
+    if names is not None and students is not None and students != len(names):
+        raise QuizgenError(f"{names_file} has {len(names)} names but --students is {students}")
+    students = len(names) if names is not None else (1 if students is None else students)
     if not 1 <= students <= MAX_STUDENTS:
         raise QuizgenError(f"students must be between 1 and {MAX_STUDENTS}, not {students}")
     stamp = build_timestamp(timestamp)
     formats = ("pdf", "html") if fmt == "both" else (fmt,)
-    stem = deck.stem if deck is not None else "quiz"
-    for k, variant in enumerate(variant_seeds(base, students), 1):
-        name = f"{stem}-{variant}" if students == 1 else f"{stem}-student{k:02d}-{variant}"
-        for path in write_sheet(plan.sheet(variant, title), out_dir, name, key=key, formats=formats, timestamp=stamp):
-            click.echo(str(path))
+    for path, replaced in write_class(plan, base, students, names, names_file=names_file, title=title,
+                                      out_dir=out_dir, key=key, formats=formats, timestamp=stamp):
+        click.echo(f"{path} (replaced an existing file)" if replaced else str(path))
 
 
 def main() -> None:

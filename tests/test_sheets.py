@@ -87,13 +87,13 @@ def test_printed_seed_regenerates_the_sheet(tmp_path):
     result = run("sheet", "--family", "qk.softmax", "--count", "2", "--students", "2", "--format", "html",
                  "--timestamp", str(STAMP), "-o", str(tmp_path / "class"))
     assert result.exit_code == 0, result.output
-    first = sorted((tmp_path / "class").glob("quiz-student01-*[0-9].html"))[0]
+    first = sorted((tmp_path / "class").glob("qk.softmax-x2-student01-seed*[0-9].html"))[0]
     html = first.read_text()
     command = re.search(r"regenerate: <code>(.*?)</code>", html).group(1)
     assert command.startswith("quizgen sheet ") and "--students" not in command
     again = run(*command.split()[1:], "--format", "html", "--timestamp", str(STAMP), "-o", str(tmp_path / "tutor"))
     assert again.exit_code == 0, again.output
-    regenerated = next((tmp_path / "tutor").glob("quiz-*[0-9].html")).read_text()
+    regenerated = next((tmp_path / "tutor").glob("qk.softmax-x2-seed*[0-9].html")).read_text()
     assert regenerated == html
 
 
@@ -124,7 +124,7 @@ def test_html_is_well_formed_and_escapes_the_title(tmp_path):
                  "--key", "appended", "--title", "<script>alert(1)</script>", "-o", str(tmp_path))
     assert result.exit_code == 0, result.output
     html = next(tmp_path.glob("*.html")).read_text()
-    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     checker = TagBalance()
     checker.feed(html)
     assert not checker.errors and checker.stack == []
@@ -140,7 +140,8 @@ def test_typst_source_cannot_be_injected(tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (("sheet", "--deck", "x.toml", "--family", "qk.scores"), "do not go with --deck"),
-    (("sheet", "--deck", "x.toml", "--difficulty", "hard"), "do not go with --deck"),
+    (("sheet", "--deck", "x.toml", "--kind", "choice"), "do not go with --deck"),
+    (("sheet", "--deck", "x.toml", "--difficulty", "hard"), "no such deck file"),
     (("sheet", "--deck", "x.toml"), "no such deck file"),
     (("sheet", "--students", "0"), "students must be between 1 and 500"),
     (("sheet", "--count", "0"), "count must be between 1"),

@@ -35,7 +35,8 @@ class Family:
 
     ``levels`` maps each difficulty to what it changes in the work; ``input_keys`` and
     ``truth_keys`` are the export contract's keys; ``cases`` are fixed inputs reproduced
-    exactly (e.g. the worked example of a study note), by name.
+    exactly (e.g. the worked example of a study note), by name; ``work_lines`` optionally
+    sets, per level, how many lines of writing room a printed sheet leaves.
     """
 
     id: ClassVar[str]
@@ -46,6 +47,12 @@ class Family:
     input_keys: ClassVar[tuple[str, ...]]
     truth_keys: ClassVar[tuple[str, ...]]
     cases: ClassVar[dict[str, tuple[str, dict[str, Any]]]] = {}
+    work_lines: ClassVar[dict[str, int]] = {}
+
+    def writing_lines(self, solution: Solution, difficulty: str) -> int:
+        """Lines of room a printed sheet leaves for the worked answer: ``work_lines`` of the
+        level when the family sets it, else two lines plus one per worked step (at most 7)."""
+        return self.work_lines.get(difficulty) or min(2 + len(solution.steps), 7)
 
     def draw(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         """Random inputs for one problem at ``difficulty`` (JSON values only)."""

@@ -43,6 +43,10 @@ class HtmlWriter:
     def pieces(self, pieces: tuple[Inline, ...]) -> Markup:
         return Markup("".join(escape(p, quote=False) if isinstance(p, str) else self.inline_math(p) for p in pieces))
 
+    def fitted_pieces(self, pieces: tuple[Inline, ...]) -> Markup:
+        """The same as ``pieces``: a page fits what is too wide with its own script."""
+        return self.pieces(pieces)
+
     def block(self, b: Block) -> Markup:
         match b:
             case Para():

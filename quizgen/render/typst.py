@@ -1,8 +1,15 @@
 """Typst markup for printed sheets.
 
 All text goes in as Typst string literals (``#"..."``), so no label or title can be read
-as markup. Figures are written as SVG files next to the source; heatmaps become shaded
-tables drawn by Typst itself.
+as markup. Figures are written as SVG files next to the source and set beside the
+paragraphs around them; heatmaps become shaded tables drawn by Typst itself.
+
+Nothing may run into the page margin: displays and tables are given to the sheet
+template's ``fits`` function in several forms, widest first (a formula broken at its
+relations, wide matrices in column blocks, a wide table in column parts); Typst picks the
+first that fits the line and shrinks the last one if none does. Text with inline matrices
+goes through ``fits-text``, which lets it wrap and shrinks it only when a matrix is wider
+than the line.
 """
 
 from __future__ import annotations
@@ -26,8 +33,6 @@ _DELIMS = {
     "paren": ("lr((", "))"), "brace": ("lr({", "})"), "bracket": ("lr([", "])"),
     "ceil": ("ceil(", ")"), "floor": ("floor(", ")"), "norm": ("norm(", ")"), "abs": ("abs(", ")"),
 }
-PX_TO_PT = 0.75
-MAX_FIGURE_PT = 400.0
 assert set(_DELIMS) == set(DELIMITERS) and set(_OPS) == set(OPERATORS)
 
 
@@ -47,8 +52,9 @@ def _script(s: str) -> str:
     return string(s) if re.search(r"[A-Za-z]{2,}", s) else s
 
 
-def math(node: Math) -> str:
-    """Typst math source (without the surrounding ``$``)."""
+def math(node: Math, block_cols: int | None = None) -> str:
+    """Typst math source (without the surrounding ``$``). With ``block_cols``, a matrix
+    wider than that many columns is shown as a stack of labelled column blocks."""
     match node:
         case Sym():
             base = node.name if node.name in GREEK or len(node.name) == 1 else string(node.name)
@@ -66,23 +72,104 @@ def math(node: Math) -> str:
         case Op():
             return f" {_OPS[node.name]} "
         case Seq():
-            return " ".join(math(i).strip() if isinstance(i, Op) else math(i) for i in node.items)
+            return " ".join(math(i).strip() if isinstance(i, Op) else math(i, block_cols) for i in node.items)
         case Frac():
-            return f"frac({math(node.num)}, {math(node.den)})"
+            return f"frac({math(node.num, block_cols)}, {math(node.den, block_cols)})"
         case Sqrt():
-            return f"sqrt({math(node.body)})"
+            return f"sqrt({math(node.body, block_cols)})"
         case Delim():
             left, right = _DELIMS[node.kind]
-            return f"{left}{math(node.body)}{right}"
+            return f"{left}{math(node.body, block_cols)}{right}"
         case Mat():
-            rows = "; ".join(", ".join(math(e) for e in row) for row in node.rows)
-            return f'mat(delim: "[", {rows})'
+            width = len(node.rows[0])
+            if block_cols is None or width <= block_cols:
+                return _mat(node.rows)
+            return _column_blocks(node, block_cols)
     raise TypeError(f"not math: {node!r}")
+
+
+def _mat(rows: tuple[tuple[Math, ...], ...]) -> str:
+    return 'mat(delim: "[", ' + "; ".join(", ".join(math(e) for e in row) for row in rows) + ")"
+
+
+def _column_blocks(node: Mat, size: int) -> str:
+    """A wide matrix as its column blocks stacked top to bottom, each labelled with the
+    columns (or, for a row vector, the entries) it holds, counted from 1."""
+    width = len(node.rows[0])
+    what = "entries" if len(node.rows) == 1 else "columns"
+    size = -(-width // -(-width // size))  # blocks of even width: 9 columns by 8 become 5 + 4
+    blocks = []
+    for start in range(0, width, size):
+        stop = min(start + size, width)
+        part = tuple(row[start:stop] for row in node.rows)
+        label = string(f"{what} {start + 1}–{stop}")
+        blocks.append(f"[#text(size: 7pt, fill: luma(90), {label}) $ {_mat(part)} $]")
+    return f"#box(stack(dir: ttb, spacing: 0.4em, {', '.join(blocks)}))"
+
+
+_RELATIONS = {"=", "approx", "<", "<=", ">", ">=", "neq", "mapsto"}
+
+
+def _lines(node: Math) -> list[tuple[str | None, Math]] | None:
+    """A formula split before each top-level relation into (relation, right-hand side)
+    lines, the first with no relation; ``","`` (two formulas side by side) splits too.
+    None when there is nothing to split."""
+    if not isinstance(node, Seq):
+        return None
+    lines: list[tuple[str | None, list[Math]]] = [(None, [])]
+    for item in node.items:
+        if isinstance(item, Op) and item.name in _RELATIONS and lines[-1][1]:
+            lines.append((item.name, []))
+        elif isinstance(item, Op) and item.name == "," and lines[-1][1]:
+            lines.append(("", []))
+        else:
+            lines[-1][1].append(item)
+    if len(lines) == 1:
+        return None
+    return [(rel, Seq(tuple(items))) for rel, items in lines]
+
+
+def _line(node: Math, block_cols: int | None) -> str:
+    """One line of a display; with ``block_cols``, its wide matrices (those standing at the
+    top of the line, not inside brackets) become column blocks."""
+    if isinstance(node, Seq):
+        return " ".join(math(i).strip() if isinstance(i, Op) else
+                        math(i, block_cols) if isinstance(i, Mat) else math(i) for i in node.items)
+    return math(node, block_cols if isinstance(node, Mat) else None)
+
+
+def display_forms(node: Math) -> list[str]:
+    """Typst forms of a displayed formula, widest first: on one line; one line per
+    relation (the left-hand side first beside the first relation, aligned on it, then
+    each on its own line); then with wide matrices in column blocks of 8 and of 5."""
+    forms = [f"$ {math(node)} $"]
+    lines = _lines(node)
+    if lines is None:
+        forms += [f"$ {_line(node, size)} $" for size in (8, 5)]
+        return list(dict.fromkeys(forms))
+    def body(rel: str | None, part: Math, size: int | None) -> str:
+        return _line(part, size) if rel is None else f"{_OPS.get(rel, '')} {_line(part, size)}"
+    first, *rest = lines
+    aligned = [f"{_line(first[1], None)} & {body(*rest[0], None)}", *(f"& {body(*line, None)}" for line in rest[1:])]
+    forms.append("$ " + " \\ ".join(aligned) + " $")
+    for size in (None, 8, 5):
+        forms.append("$ " + " \\ ".join(body(*line, size) for line in lines) + " $")
+    return list(dict.fromkeys(forms))
 
 
 def _inline(node: Math) -> str:
     source = math(node)
     return f"display({source})" if "mat(" in source else source
+
+
+def fits(*forms: str) -> str:
+    """Content that takes the first of ``forms`` (Typst content, widest first) that fits
+    the line, or shrinks the last one to fit (the ``fits`` function of the sheet template)."""
+    return f"#fits({', '.join(f'[{f}]' for f in forms)})\n"
+
+
+FIGURE_PT_PER_PX = 0.55
+FIGURE_MAX_PT = (230.0, 260.0)  # width, height
 
 
 @dataclass
@@ -95,30 +182,56 @@ class TypstWriter:
         """Text and inline math; a matrix inline keeps display size, so it stays legible."""
         return "".join(text(p) if isinstance(p, str) else f"${_inline(p)}$" for p in pieces)
 
+    def fitted_pieces(self, pieces: tuple[Inline, ...]) -> str:
+        """Pieces that wrap as text does, shrunk as a whole only when one of their matrices
+        (which cannot break) is wider than the line (``fits-text`` in the sheet template)."""
+        text_ = self.pieces(pieces)
+        matrices = [f"[${_inline(p)}$]" for p in pieces if not isinstance(p, str) and "mat(" in math(p)]
+        return f"#fits-text([{text_}], {', '.join(matrices)})" if matrices else text_
+
     def block(self, b: Block) -> str:
         match b:
             case Para():
-                return self.pieces(b.pieces) + "\n"
+                return self.fitted_pieces(b.pieces) + "\n"
             case Display():
-                return f"$ {math(b.math)} $\n"
+                return fits(*display_forms(b.math))
             case Table():
-                cells = [f"[{self.pieces(c)}]" for c in b.header]
-                cells += [f"[{self.pieces(c)}]" for row in b.rows for c in row]
-                return (f"#align(center, table(columns: {len(b.header)}, align: center + horizon, "
-                        f"inset: 4pt, stroke: 0.5pt + luma(150), fill: (x, y) => if y == 0 {{ luma(235) }}, "
-                        f"{', '.join(cells)}))\n")
+                return fits(*(self._table(b.header, b.rows, size) for size in (None, 12, 8, 6)))
             case Figure():
-                name = media_name(b.svg)
-                self.files[name] = b.svg
-                width = min(_svg_width(b.svg) * PX_TO_PT, MAX_FIGURE_PT)
-                return f"#align(center, image({string(name)}, width: {width:.0f}pt, alt: {string(b.alt)}))\n"
+                return f"#align(center, {self._image(b)})\n"
             case Heatmap():
                 return self._heatmap(b)
         raise TypeError(f"not a block: {b!r}")
 
+    def _table(self, header: tuple, rows: tuple, size: int | None) -> str:
+        """A table with its header repeated after a page break; with ``size``, a wide one is
+        cut into parts of ``size`` columns, each repeating the first column."""
+        width = len(header)
+        if size is not None and width <= size:
+            return self._table(header, rows, None)
+        spans = [(1, width)] if size is None else [(s, min(s + size - 1, width)) for s in range(1, width, size - 1)]
+        parts = []
+        for lo, hi in spans:
+            keep = [0, *range(lo, hi)] if size is not None else list(range(width))
+            head = ", ".join(f"[{self.pieces(header[c])}]" for c in keep)
+            body = ", ".join(f"[{self.pieces(row[c])}]" for row in rows for c in keep)
+            parts.append(f"table(columns: {len(keep)}, align: center + horizon, inset: 4pt, "
+                         f"stroke: 0.5pt + luma(150), fill: (x, y) => if y == 0 {{ luma(235) }}, "
+                         f"table.header({head}), {body})")
+        return "#align(center, stack(dir: ttb, spacing: 0.6em, " + ", ".join(parts) + "))"
+
+    def _image(self, b: Figure) -> str:
+        """A figure at a common scale, smaller when it is very wide or tall."""
+        name = media_name(b.svg)
+        self.files[name] = b.svg
+        width, height = _svg_size(b.svg)
+        scale = min(FIGURE_PT_PER_PX, FIGURE_MAX_PT[0] / width, FIGURE_MAX_PT[1] / height)
+        return f"image({string(name)}, width: {width * scale:.0f}pt, alt: {string(b.alt)})"
+
     def _heatmap(self, b: Heatmap) -> str:
         peak = max(max(abs(v) for v in row) for row in b.values) or 1.0
-        cells = ["[]"] + [f"[*{text(c)}*]" for c in b.col_labels]
+        head = ["[]"] + [f"[*{text(c)}*]" for c in b.col_labels]
+        cells = []
         for label, row in zip(b.row_labels, b.values):
             cells.append(f"[*{text(label)}*]")
             for v in row:
@@ -126,17 +239,34 @@ class TypstWriter:
                 ink = "white" if share > 0.55 else "black"
                 cells.append(f"table.cell(fill: rgb(\"#1c4fa8\").transparentize({100 - share * 100:.0f}%), "
                              f"text(fill: {ink}, {string(cell_text(v))}))")
-        return (f"#align(center, table(columns: {len(b.col_labels) + 1}, align: center + horizon, inset: 5pt, "
-                f"stroke: 0.5pt + luma(170), {', '.join(cells)}))\n"
+        table = (f"table(columns: {len(b.col_labels) + 1}, align: center + horizon, inset: 5pt, "
+                 f"stroke: 0.5pt + luma(170), table.header({', '.join(head)}), {', '.join(cells)})")
+        return (fits(f"#align(center, {table})") +
                 f"#align(center, text(size: 8pt, {string(b.title + ' (rows: targets, columns: sources)')}))\n")
 
     def blocks(self, bs: tuple[Block, ...]) -> str:
-        return "\n".join(self.block(b) for b in bs)
+        """Blocks in order; a figure goes to the right of the paragraphs around it, which
+        saves the height it would take on its own."""
+        figures = [k for k, b in enumerate(bs) if isinstance(b, Figure)]
+        if len(figures) != 1:
+            return "\n".join(self.block(b) for b in bs)
+        k = figures[0]
+        lo, hi = k, k + 1
+        while lo > 0 and isinstance(bs[lo - 1], Para):
+            lo -= 1
+        while hi < len(bs) and isinstance(bs[hi], Para):
+            hi += 1
+        if (lo, hi) == (k, k + 1):
+            return "\n".join(self.block(b) for b in bs)
+        beside = "\n".join(self.block(b) for b in (*bs[lo:k], *bs[k + 1:hi]))
+        grid = (f"#grid(columns: (1fr, auto), column-gutter: 1.2em, align: (left + top, center + top), "
+                f"[\n{beside}\n], {self._image(bs[k])})\n")
+        return "\n".join([*(self.block(b) for b in bs[:lo]), grid, *(self.block(b) for b in bs[hi:])])
 
     def step(self, s: Step) -> dict[str, str]:
         return {"title": text(s.title), "body": self.blocks(s.blocks)}
 
 
-def _svg_width(svg: str) -> float:
+def _svg_size(svg: str) -> tuple[float, float]:
     head = svg[: svg.index(">")]
-    return float(head.split('width="', 1)[1].split('"', 1)[0])
+    return (float(head.split('width="', 1)[1].split('"', 1)[0]), float(head.split('height="', 1)[1].split('"', 1)[0]))
