@@ -193,8 +193,12 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None) 
             write_deck(definition, out_dir, stamp, announce=announce)
         if definition.sections:  # one printable sheet per deck: a question from each section, and its key
             deck_sheet = plan_from_deck(definition, 1).sheet(definition.seed)
-            for path in write_sheet(deck_sheet, out_dir, f"{definition.stem}-sheet", key="separate",
-                                    formats=("pdf",), timestamp=stamp):
+            try:
+                written = write_sheet(deck_sheet, out_dir, f"{definition.stem}-sheet", key="separate",
+                                      formats=("pdf",), timestamp=stamp)
+            except OSError as exc:  # e.g. a full $TMPDIR while Typst compiles
+                raise QuizgenError(f"cannot write the sheet of {definition.path}: {exc.strerror or exc}") from None
+            for path in written:
                 click.echo(f"{path}: a sheet of {len(deck_sheet.items)} questions")
 
 

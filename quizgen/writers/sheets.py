@@ -23,7 +23,7 @@ from quizgen.batch import check_request
 from quizgen.decks import DeckDefinition, Section
 from quizgen.errors import QuizgenError
 from quizgen.families import FAMILIES
-from quizgen.writers.output import atomic_write
+from quizgen.writers.output import write_together
 from quizgen.model.problem import Problem
 from quizgen.render import typst as typ
 from quizgen.render.html import HtmlWriter
@@ -193,15 +193,12 @@ def write_sheet(sheet: Sheet, out_dir: Path, stem: str, *, key: str, formats: tu
         Path(out_dir).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise QuizgenError(f"cannot create {out_dir}: {exc.strerror or exc}") from None
-    written = []
+    written: dict[Path, bytes] = {}  # a sheet and its key are replaced together or not at all
     for part, name in parts:
         if "pdf" in formats:
             source, files = typst_source(sheet, part, date)
-            path = Path(out_dir) / f"{name}.pdf"
-            atomic_write(path, compile_pdf(source, files, timestamp))
-            written.append(path)
+            written[Path(out_dir) / f"{name}.pdf"] = compile_pdf(source, files, timestamp)
         if "html" in formats:
-            path = Path(out_dir) / f"{name}.html"
-            atomic_write(path, html_page(sheet, part, date).encode("utf-8"))
-            written.append(path)
-    return written
+            written[Path(out_dir) / f"{name}.html"] = html_page(sheet, part, date).encode("utf-8")
+    write_together(written)
+    return list(written)
