@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from quizgen import __version__
-from quizgen.writers.apkg import write_deck
+from quizgen.writers.apkg import previous_build, write_deck
 from quizgen.batch import MAX_COUNT, check_request, generate
 from quizgen.writers.export import export_json
 from quizgen.decks import KINDS, check_distinct, deck_files, load_deck
@@ -183,6 +183,8 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None) 
     definitions = [load_deck(p) for p in paths]  # all files checked before anything is written
     check_distinct(definitions)
     stamp = build_timestamp(timestamp)
+    for definition in definitions:
+        previous_build(definition, out_dir)  # every manifest checked before anything is written
     click.echo(f"building {len(definitions)} deck(s) from {source} into {out_dir}/", err=True)
     for definition in definitions:
         announce = lambda report: click.echo(report.summary())  # noqa: E731 - shown before the manifest changes

@@ -349,7 +349,7 @@ def write_deck(definition: DeckDefinition, out_dir: Path, timestamp: int,
     """
     out_dir = Path(out_dir)
     manifest_file = manifest_path(out_dir, definition.stem)
-    previous = read_manifest(manifest_file, definition.id)  # checked before anything is written
+    previous = previous_build(definition, out_dir)  # checked before anything is written
     writer = HtmlWriter()
     notes = deck_notes(definition, writer, tick)
     apkg = out_dir / f"{definition.stem}.apkg"
@@ -365,23 +365,29 @@ def write_deck(definition: DeckDefinition, out_dir: Path, timestamp: int,
     return report
 
 
+def previous_build(definition: DeckDefinition, out_dir: Path) -> Manifest | None:
+    """The manifest of the last build of this deck into ``out_dir``, checked; None if none."""
+    return read_manifest(manifest_path(out_dir, definition.stem), definition.id)
+
+
 def forget_retired(definition: DeckDefinition, out_dir: Path) -> int:
     """Drop the retired notes from a deck's manifest (the user has deleted them); how many."""
-    path = manifest_path(out_dir, definition.stem)
-    manifest = read_manifest(path, definition.id)
-    if manifest is None:
-        raise QuizgenError(f"{path}: no manifest; {definition.path} has not been built into {out_dir}")
+    manifest = _built(definition, out_dir)
     count = len(manifest.retired)
     if count:
         manifest.retired = {}
-        write_together({path: manifest.to_bytes()})
+        write_together({manifest_path(out_dir, definition.stem): manifest.to_bytes()})
     return count
 
 
 def retired_searches(definition: DeckDefinition, out_dir: Path) -> list[str]:
     """The Anki searches of a deck's retired notes, as its manifest lists them."""
-    path = manifest_path(out_dir, definition.stem)
-    manifest = read_manifest(path, definition.id)
+    return list(_built(definition, out_dir).retired.values())
+
+
+def _built(definition: DeckDefinition, out_dir: Path) -> Manifest:
+    manifest = previous_build(definition, out_dir)
     if manifest is None:
-        raise QuizgenError(f"{path}: no manifest; {definition.path} has not been built into {out_dir}")
-    return list(manifest.retired.values())
+        raise QuizgenError(f"{manifest_path(out_dir, definition.stem)}: no manifest; "
+                           f"{definition.path} has not been built into {out_dir}")
+    return manifest
