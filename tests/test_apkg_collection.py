@@ -211,3 +211,23 @@ def test_description_is_escaped_text(tmp_path):
         assert desc == "a &lt; b &amp; &lt;script&gt;x&lt;/script&gt;<br>line two"
     finally:
         col.close()
+
+
+def test_renamed_deck_is_one_rename_in_anki(tmp_path):
+    deck = write(tmp_path / "d.toml", deck_text("Old::Deck", 109))
+    out = tmp_path / "out"
+    apkg.write_deck(load_deck(deck), out, T1)
+    col = fresh_collection(tmp_path / "anki")
+    try:
+        import_apkg(col, out / "d.apkg")
+        renamed = write(tmp_path / "d.toml", deck_text("New deck", 109, subdeck="Score matrices"))
+        report = apkg.write_deck(load_deck(renamed), out, T2)
+        assert [(m.old, m.new, m.notes) for m in report.moves] == [
+            ("Old::Deck", "New deck", report.notes), ("New deck::Scores", "New deck::Score matrices", 3)]
+        col.decks.rename(col.decks.id_for_name("Old::Deck"), "New deck")
+        col.decks.rename(col.decks.id_for_name("New deck::Scores"), "New deck::Score matrices")
+        import_apkg(col, out / "d.apkg")
+        assert col.decks.card_count(col.decks.id_for_name("New deck::Score matrices"), include_subdecks=False) == 3
+        assert col.decks.card_count(col.decks.id_for_name("New deck"), include_subdecks=True) == col.card_count()
+    finally:
+        col.close()

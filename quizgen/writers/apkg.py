@@ -270,14 +270,36 @@ def plan_build(definition: DeckDefinition, notes: list[NoteData], previous: Mani
     manifest = Manifest(definition.name, definition.id, latest,
                         {n.guid: NoteRecord(hashes[n.guid], mtimes[n.guid], n.deck_name, n.search) for n in notes},
                         retired)
-    moved = Counter((before[n.guid].deck, n.deck_name) for n in notes
-                    if n.guid in before and before[n.guid].deck != n.deck_name)
     new = sum(1 for g in hashes if g not in before)
     report = BuildReport(
         path, definition.path, definition.id, len(notes), new, len(fresh) - new, len(notes) - len(fresh),
-        tuple(retired.values()), tuple(Move(old, new_deck, k) for (old, new_deck), k in sorted(moved.items())),
-        requested, stamp)
+        tuple(retired.values()), _moves(definition, notes, previous), requested, stamp)
     return manifest, mtimes, report
+
+
+def _moves(definition: DeckDefinition, notes: list[NoteData], previous: Manifest | None) -> tuple[Move, ...]:
+    """Notes whose Anki deck changed: first the deck's own rename (its subdecks follow it in
+    Anki), then the moves between subdecks that remain."""
+    if previous is None:
+        return ()
+    old_name = previous.deck
+
+    def after_rename(deck: str) -> str:
+        if deck == old_name or deck.startswith(old_name + "::"):
+            return definition.name + deck[len(old_name):]
+        return deck
+
+    renamed = 0
+    moved: Counter[tuple[str, str]] = Counter()
+    for note in notes:
+        record = previous.notes.get(note.guid)
+        if record is None or record.deck == note.deck_name:
+            continue
+        renamed += after_rename(record.deck) != record.deck
+        if after_rename(record.deck) != note.deck_name:
+            moved[(after_rename(record.deck), note.deck_name)] += 1
+    rename = [Move(old_name, definition.name, renamed)] if renamed else []
+    return tuple(rename + [Move(old, new, k) for (old, new), k in sorted(moved.items())])
 
 
 class _TimedNote(genanki.Note):
