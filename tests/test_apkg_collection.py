@@ -190,6 +190,10 @@ def test_renamed_subdeck_is_reported_as_a_move_anki_will_not_make(tmp_path):
         assert (report.changed, report.new) == (0, 0)
         assert [(m.old, m.new, m.notes) for m in report.moves] == [("Deck::Scores", "Deck::Score matrices", 3)]
         assert "rename 'Deck::Scores' to 'Deck::Score matrices' in Anki" in report.summary()
+        assert len(col.find_cards(report.moves[0].search(107))) == 3
+        assert report.moves[0].search(107) in report.summary()
+        top = apkg.Move("Deck", "Elsewhere", 2).search(107)  # the deck's own cards, not its subdecks'
+        assert len(col.find_cards(top)) == 2 < len(col.find_cards('"deck:Deck"'))
         # the advice works: rename in Anki, then import
         col.decks.rename(col.decks.id_for_name("Deck::Scores"), "Deck::Score matrices")
         import_apkg(col, out / "d.apkg")

@@ -38,7 +38,7 @@ from quizgen.model.problem import Problem
 from quizgen.render.html import HtmlWriter
 from quizgen.resources import jinja_env, shipped
 from quizgen.writers.manifest import Manifest, NoteRecord, manifest_path, read_manifest
-from quizgen.writers.output import write_together
+from quizgen.writers.output import MAX_TIMESTAMP, write_together
 
 BASIC_MODEL_ID = 1_607_392_411
 CHOICE_MODEL_ID = 1_607_392_412
@@ -215,6 +215,11 @@ class Move:
     new: str
     notes: int
 
+    def search(self, deck_id: int) -> str:
+        """An Anki search for the deck's cards in the old deck itself (not in its subdecks)."""
+        children = search_term("deck", self.old)[:-1] + '::*"'  # a wildcard, unlike the name
+        return f"{search_term('deck', self.old)} -{children} tag:{deck_tag(deck_id)}"
+
 
 @dataclass(frozen=True)
 class BuildReport:
@@ -242,7 +247,7 @@ class BuildReport:
             lines.append(
                 f"  {move.notes} notes move from Anki deck {move.old!r} to {move.new!r}; an import does not move "
                 f"cards Anki already has: before importing, rename {move.old!r} to {move.new!r} in Anki (or "
-                f"select the cards in the browser with {search_term('deck', move.old)} tag:{deck_tag(self.deck_id)} "
+                f"select the cards in the browser with {move.search(self.deck_id)} "
                 "and use Change Deck)")
         if self.retired:
             lines.append(
@@ -261,6 +266,9 @@ def plan_build(definition: DeckDefinition, notes: list[NoteData], previous: Mani
     stamp = requested
     if fresh and previous and requested <= previous.timestamp:
         stamp = previous.timestamp + 1
+        if stamp > MAX_TIMESTAMP:
+            raise QuizgenError(f"the previous build of {definition.path} is dated {previous.timestamp}, the latest "
+                               "time quizgen writes; no later build can update its notes in Anki")
     mtimes = {g: stamp if g in fresh else before[g].mtime for g in hashes}
     latest = previous.timestamp if previous and not fresh else stamp
     retired = dict(previous.retired) if previous else {}
