@@ -3,8 +3,9 @@
 Every file is first written to a temporary file beside its target, named
 ``.NAME.quizgen-PID-XXXX.tmp``; only when every file of a set is complete are they renamed
 into place, with interrupt signals held back for the few renames. Temporary files are
-removed on success, error and Ctrl-C; those of a run that was killed outright are removed
-by the next run that writes into the same folder (their process id is no longer alive).
+removed on success, error, Ctrl-C and SIGTERM; those of a run that was killed outright
+(SIGKILL) are removed by the next run that writes into the same folder (their process id
+is no longer alive).
 Only regular files are ever replaced: a device, a FIFO or a folder at a target is an error.
 """
 
@@ -50,26 +51,27 @@ def write_together(files: Mapping[Path, Writer | bytes], before_commit: Callable
         remove_stale_temps(folder)
     temps: dict[Path, Path] = {}
     current = next(iter(targets))
-    try:
-        for current, content in targets.items():
-            fd, name = tempfile.mkstemp(dir=current.parent, prefix=f".{current.name}.quizgen-{os.getpid()}-",
-                                        suffix=".tmp")
-            os.close(fd)
-            temps[current] = Path(name)
-            if isinstance(content, bytes):
-                temps[current].write_bytes(content)
-            else:
-                content(temps[current])
-            os.chmod(temps[current], 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
-        before_commit()
-        with _signals_held():
-            for current, temp in temps.items():
-                os.replace(temp, current)
-    except OSError as exc:
-        raise QuizgenError(f"cannot write {given[current]}: {exc.strerror or exc}") from None
-    finally:
-        for temp in temps.values():
-            temp.unlink(missing_ok=True)
+    with terminating_cleanly():
+        try:
+            for current, content in targets.items():
+                fd, name = tempfile.mkstemp(dir=current.parent, prefix=f".{current.name}.quizgen-{os.getpid()}-",
+                                            suffix=".tmp")
+                os.close(fd)
+                temps[current] = Path(name)
+                if isinstance(content, bytes):
+                    temps[current].write_bytes(content)
+                else:
+                    content(temps[current])
+                os.chmod(temps[current], 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
+            before_commit()
+            with _signals_held():
+                for current, temp in temps.items():
+                    os.replace(temp, current)
+        except OSError as exc:
+            raise QuizgenError(f"cannot write {given[current]}: {exc.strerror or exc}") from None
+        finally:
+            for temp in temps.values():
+                temp.unlink(missing_ok=True)
 
 
 def atomic_write_with(path: Path, write: Writer) -> None:
@@ -132,6 +134,30 @@ def _check_distinct(targets: list[Path]) -> None:
         if key in seen:
             raise QuizgenError(f"two outputs would be written to one file, {target}; give them different names")
         seen[key] = target
+
+
+@contextmanager
+def terminating_cleanly() -> Iterator[None]:
+    """Let SIGTERM and SIGHUP end the program through ``finally`` blocks, as Ctrl-C does,
+    so temporary files are removed (where nobody else has set a handler)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {n: signal.getsignal(getattr(signal, n)) for n in names}
+    for name, handler in previous.items():
+        if handler == signal.SIG_DFL:
+            signal.signal(getattr(signal, name), _exit_on_signal)
+    try:
+        yield
+    finally:
+        for name, handler in previous.items():
+            if handler == signal.SIG_DFL:
+                signal.signal(getattr(signal, name), handler)
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 @contextmanager
