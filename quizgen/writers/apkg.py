@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import shlex
 import sqlite3
 import tempfile
 import zipfile
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Callable
 
 import genanki
+from markupsafe import Markup
 
 from quizgen.decks import DeckDefinition
 from quizgen.errors import QuizgenError
@@ -140,18 +142,22 @@ def anki_tags(problem: Problem, kind: str, deck_id: int) -> tuple[str, ...]:
 
 
 def _source(problem: Problem) -> str:
-    return jinja_env().get_template("anki/source.html").render(
-        family=problem.family, seed=problem.seed, difficulty=problem.difficulty,
-        case=isinstance(problem.seed, str),
-    ).strip()
+    """Where the note comes from and the command that shows it again."""
+    command = (Markup("--case {}").format(problem.seed) if isinstance(problem.seed, str)
+               else Markup("--seed {} --difficulty {}").format(problem.seed, problem.difficulty))
+    return Markup("{0} · seed {1} · {2} · regenerate: <code>quizgen show {0} {3}</code>").format(
+        problem.family, problem.seed, problem.difficulty, command)
+
+
+def _front(prompt: Markup, question: Markup) -> str:
+    return Markup('<div class="prompt">{}</div>\n<div class="question">{}</div>\n').format(prompt, question)
 
 
 def problem_note(problem: Problem, kind: str, deck_name: str, deck_id: int, writer: HtmlWriter) -> NoteData:
     """A basic or multiple-choice note for one problem."""
     env = jinja_env()
     s = problem.solution
-    front = env.get_template("anki/basic_front.html").render(
-        prompt=writer.blocks(s.prompt), question=writer.pieces(s.question))
+    front = _front(writer.blocks(s.prompt), writer.pieces(s.question))
     steps = [writer.step(st) for st in s.steps]
     if kind == "basic":
         back = env.get_template("anki/basic_back.html").render(
@@ -253,7 +259,7 @@ class BuildReport:
             lines.append(
                 "  importing cannot delete retired notes: to remove them, search Anki's browser for "
                 f"{' OR '.join(f'({s})' for s in self.retired)} and delete what it finds, then run "
-                f"`quizgen retired {self.deck_file} -o {self.path.parent} --forget`")
+                f"`quizgen retired {shlex.quote(str(self.deck_file))} -o {shlex.quote(str(self.path.parent))} --forget`")
         return "\n".join(lines)
 
 
@@ -262,7 +268,7 @@ def plan_build(definition: DeckDefinition, notes: list[NoteData], previous: Mani
     """Compare with the previous manifest: the new manifest, each note's modification time, the report."""
     before = previous.notes if previous else {}
     hashes = {n.guid: n.content_hash for n in notes}
-    fresh = [g for g, h in hashes.items() if g not in before or before[g].hash != h]
+    fresh = {g for g, h in hashes.items() if g not in before or before[g].hash != h}
     stamp = requested
     if fresh and previous and requested <= previous.timestamp:
         stamp = previous.timestamp + 1
