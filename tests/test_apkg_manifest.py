@@ -136,3 +136,23 @@ def test_retired_command_errors(tmp_path):
     assert result.exit_code == 2 and "has not been built into" in result.output
     with pytest.raises(QuizgenError, match="has not been built"):
         apkg.forget_retired(load_deck(tmp_path / "d.toml"), tmp_path / "nowhere")
+
+
+def test_legacy_search_finds_the_old_note_and_spares_the_new(tmp_path):
+    out = tmp_path / "out"
+    report = apkg.write_deck(load_deck(deck_file(tmp_path, 1)), out, T1)
+    col = fresh_collection(tmp_path / "anki")
+    try:
+        import_apkg(col, report.path)
+        live = col.get_note(col.find_notes("")[0])
+        old = col.new_note(live.note_type())  # a note as an older quizgen made it: same id, no deck tag
+        for name in ("Front", "Back", "ProblemId", "Source"):
+            old[name] = live[name]
+        old.tags = [t for t in live.tags if not t.startswith("quizgen::deck::")]
+        col.add_note(old, col.decks.id_for_name("Deck"))
+        legacy = f"{apkg.search_term('ProblemId', live['ProblemId'])} -tag:quizgen::deck::*"
+        assert col.find_notes(legacy) == [old.id]
+        current = json.loads((out / "d.manifest.json").read_text())["notes"][live.guid]["search"]
+        assert col.find_notes(current) == [live.id]
+    finally:
+        col.close()
