@@ -118,7 +118,8 @@ class DeckDefinition:
         not in file order, so moving sections around in the file changes nothing.
         """
         seen: set[str] = set()
-        drawn = {s: _distinct_problems(self, s, seen) for s in sorted(self.sections, key=lambda s: (s.family, s.stream))}
+        in_fixed_order = sorted(self.sections, key=lambda s: (s.family, s.stream))
+        drawn = {s: _distinct_problems(self, s, seen) for s in in_fixed_order}
         return [(s, drawn[s]) for s in self.sections]
 
 

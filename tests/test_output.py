@@ -169,7 +169,8 @@ def test_file_size_limit_is_a_one_line_error(tmp_path):
     deck = tmp_path / "d.toml"
     deck.write_text(DECK)
     out = tmp_path / "out"
-    code = "import resource; resource.setrlimit(resource.RLIMIT_FSIZE, (5000, 5000)); from quizgen.cli import main; main()"
+    code = ("import resource; resource.setrlimit(resource.RLIMIT_FSIZE, (5000, 5000)); "
+            "from quizgen.cli import main; main()")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run([sys.executable, "-c", code, "build", str(deck), "-o", str(out)],
                           capture_output=True, text=True, env=env)
@@ -185,7 +186,8 @@ def test_build_leaves_nothing_in_tmpdir(tmp_path):
     tmpdir.mkdir()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmpdir)}
     proc = subprocess.run([sys.executable, "-c", "from quizgen.cli import main; main()", "build", str(deck),
-                           "-o", str(tmp_path / "out"), "--timestamp", "1800000000"], capture_output=True, text=True, env=env)
+                           "-o", str(tmp_path / "out"), "--timestamp", "1800000000"],
+                          capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr
     assert names(tmpdir) == []
 

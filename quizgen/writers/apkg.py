@@ -256,10 +256,10 @@ class BuildReport:
                 f"select the cards in the browser with {move.search(self.deck_id)} "
                 "and use Change Deck)")
         if self.retired:
+            forget = f"quizgen retired {shlex.quote(str(self.deck_file))} -o {shlex.quote(str(self.path.parent))} --forget"
             lines.append(
                 "  importing cannot delete retired notes: to remove them, search Anki's browser for "
-                f"{' OR '.join(f'({s})' for s in self.retired)} and delete what it finds, then run "
-                f"`quizgen retired {shlex.quote(str(self.deck_file))} -o {shlex.quote(str(self.path.parent))} --forget`")
+                f"{' OR '.join(f'({s})' for s in self.retired)} and delete what it finds, then run `{forget}`")
         return "\n".join(lines)
 
 
