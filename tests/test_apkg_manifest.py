@@ -91,6 +91,7 @@ def test_report_is_announced_before_the_manifest_is_replaced(tmp_path):
      "damaged manifest (missing key 'mtime')"),
     (lambda m: json.dumps({**m, "timestamp": 1800000000000}), "damaged manifest (time 1800000000000 out of range)"),
     (lambda m: json.dumps({**m, "retired": {"g": 5}}), "damaged manifest (search must be a non-empty string)"),
+    (lambda m: json.dumps({**m, "retired": {"g": "\x1b[2J"}}), "damaged manifest (search holds a control character)"),
     (lambda m: json.dumps({**m, "deck_id": 7}), "belongs to the deck with id 7, but the deck file says 4242"),
     (lambda m: json.dumps({"deck": "Deck", "deck_id": 4242, "timestamp": 1.0, "notes": {"g": "h"}, "searches": {}}),
      "damaged manifest (missing key 'g')"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,8 +116,11 @@ def _table(value: Any, name: str) -> dict[str, Any]:
 
 
 def _text(value: Any, name: str) -> str:
+    """A non-empty string with no control character (searches and names are printed)."""
     if not isinstance(value, str) or not value:
         raise TypeError(f"{name} must be a non-empty string")
+    if any(unicodedata.category(c) == "Cc" for c in value):
+        raise ValueError(f"{name} holds a control character")
     return value
 
 
