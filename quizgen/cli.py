@@ -13,10 +13,10 @@ from typing import Any
 import click
 
 from quizgen import __version__
-from quizgen.writers.apkg import BuildReport, previous_build, write_deck
+from quizgen.writers.apkg import write_deck
 from quizgen.batch import MAX_COUNT, check_request, generate
 from quizgen.writers.export import export_json
-from quizgen.decks import KINDS, DeckDefinition, check_distinct, deck_files, load_deck
+from quizgen.decks import KINDS, deck_files, load_deck
 from quizgen.errors import QuizgenError
 from quizgen.families import FAMILIES
 from quizgen.model.family import make_case, make_problem
@@ -179,6 +179,8 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None) 
       quizgen build decks/graphs.toml -o ~/anki-decks
       quizgen retired decks/graphs.toml -o ~/anki-decks
     """
+    from quizgen.decks import check_distinct
+    from quizgen.writers.apkg import BuildReport, previous_build
     from quizgen.writers.output import terminating_cleanly
 
     paths, source = _deck_paths(deck_files)
@@ -187,33 +189,27 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None) 
     stamp = build_timestamp(timestamp)
     for definition in definitions:
         previous_build(definition, out_dir)  # every manifest checked before anything is written
+
+    def announce(report: BuildReport) -> None:  # called before the deck's manifest is replaced
+        click.echo(report.summary())
+
     click.echo(f"building {len(definitions)} deck(s) from {source} into {out_dir}/", err=True)
-    with terminating_cleanly():
+    with terminating_cleanly():  # SIGTERM, like Ctrl-C, removes the temporary files
         for definition in definitions:
-            _build_one(definition, out_dir, stamp)
-
-
-def _announce(report: BuildReport) -> None:
-    """Print a deck's report; write_deck calls this before the manifest is replaced."""
-    click.echo(report.summary())
-
-
-def _build_one(definition: DeckDefinition, out_dir: Path, stamp: int) -> None:
-    """One deck's .apkg and manifest, then its sheet and key, each set written whole."""
-    if sys.stderr.isatty():
-        with click.progressbar(length=definition.size, label=definition.stem, file=sys.stderr) as bar:
-            write_deck(definition, out_dir, stamp, bar.update, _announce)
-    else:
-        write_deck(definition, out_dir, stamp, announce=_announce)
-    if definition.sections:  # one printable sheet per deck: a question from each section, and its key
-        deck_sheet = plan_from_deck(definition, 1).sheet(definition.seed)
-        try:
-            written = write_sheet(deck_sheet, out_dir, f"{definition.stem}-sheet", key="separate",
-                                  formats=("pdf",), timestamp=stamp)
-        except OSError as exc:  # e.g. a full $TMPDIR while Typst compiles
-            raise QuizgenError(f"cannot write the sheet of {definition.path}: {exc.strerror or exc}") from None
-        for path in written:
-            click.echo(f"{path}: a sheet of {len(deck_sheet.items)} questions")
+            if sys.stderr.isatty():
+                with click.progressbar(length=definition.size, label=definition.stem, file=sys.stderr) as bar:
+                    write_deck(definition, out_dir, stamp, bar.update, announce)
+            else:
+                write_deck(definition, out_dir, stamp, announce=announce)
+            if definition.sections:  # one printable sheet per deck: a question from each section, and its key
+                deck_sheet = plan_from_deck(definition, 1).sheet(definition.seed)
+                try:
+                    written = write_sheet(deck_sheet, out_dir, f"{definition.stem}-sheet", key="separate",
+                                          formats=("pdf",), timestamp=stamp)
+                except OSError as exc:  # e.g. a full $TMPDIR while Typst compiles
+                    raise QuizgenError(f"cannot write the sheet of {definition.path}: {exc.strerror or exc}") from None
+                for path in written:
+                    click.echo(f"{path}: a sheet of {len(deck_sheet.items)} questions")
 
 
 @cli.command()

@@ -202,8 +202,7 @@ def _section(where: str, raw: Any) -> Section:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     if path.is_dir():
-        raise QuizgenError(f"{path}: is a folder; name its deck files ({path}/*.toml), "
-                           "or give no file to build every deck in ./decks")
+        raise QuizgenError(f"{path}: is a folder, not a deck file; name the deck files in it ({path}/*.toml)")
     try:
         return tomllib.loads(path.read_text(encoding="utf-8-sig"))  # -sig: a byte-order mark is fine
     except FileNotFoundError:

@@ -78,7 +78,7 @@ def test_byte_order_mark_is_accepted(tmp_path):
 
 def test_a_folder_argument_is_explained(tmp_path):
     result = CliRunner().invoke(cli, ["build", str(tmp_path), "-o", str(tmp_path / "out")])
-    assert result.exit_code == 2 and "is a folder; name its deck files" in result.output
+    assert result.exit_code == 2 and "is a folder, not a deck file; name the deck files in it" in result.output
     assert result.output.count("\n") == 1
 
 
