@@ -171,7 +171,8 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None) 
 
     A rebuild reports how many notes are new, changed, unchanged or retired since the
     last build into the same folder. Import the .apkg again in Anki: changed notes update
-    in place and keep their review history; unchanged notes are left as they are.
+    in place and keep their review history; unchanged notes are left as they are. The
+    files of a build replace the old ones together, once every one of them is complete.
 
     \b
     Examples:
@@ -181,7 +182,7 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None) 
     """
     from quizgen.decks import check_distinct
     from quizgen.writers.apkg import BuildReport, previous_build
-    from quizgen.writers.output import terminating_cleanly
+    from quizgen.writers.output import written_together
 
     paths, source = _deck_paths(deck_files)
     definitions = [load_deck(p) for p in paths]  # all files checked before anything is written
@@ -194,7 +195,7 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None) 
         click.echo(report.summary())
 
     click.echo(f"building {len(definitions)} deck(s) from {source} into {out_dir}/", err=True)
-    with terminating_cleanly():  # SIGTERM, like Ctrl-C, removes the temporary files
+    with written_together():  # every file of the build is replaced at the end, or none
         for definition in definitions:
             if sys.stderr.isatty():
                 with click.progressbar(length=definition.size, label=definition.stem, file=sys.stderr) as bar:

@@ -236,3 +236,44 @@ def test_bad_source_date_epoch_is_refused(tmp_path, monkeypatch, value):
 
 def test_default_timestamp_is_whole_seconds_now():
     assert abs(output.build_timestamp(None) - time.time()) < 5 and isinstance(output.build_timestamp(None), int)
+
+
+def two_decks(tmp_path: Path) -> list[str]:
+    paths = []
+    for name, deck_id in (("a", 1), ("b", 2)):
+        path = tmp_path / f"{name}.toml"
+        path.write_text(DECK.replace("id = 99", f"id = {deck_id}").replace('"D"', f'"{name.upper()}"'))
+        paths.append(str(path))
+    return paths
+
+
+def test_a_build_replaces_all_its_files_or_none(tmp_path, monkeypatch):
+    from quizgen.writers import apkg, sheets
+
+    decks = two_decks(tmp_path)
+    out = tmp_path / "out"
+    first = CliRunner().invoke(cli, ["build", *decks, "-o", str(out), "--timestamp", "1800000000"])
+    assert first.exit_code == 0, first.output
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert len(before) == 8  # per deck: .apkg, manifest, sheet, key
+
+    def full_disk(path, collection, media):
+        if path.name.startswith(".b.apkg"):
+            raise OSError(28, "No space left on device")
+        real(path, collection, media)
+
+    real = apkg.write_package
+    monkeypatch.setattr(apkg, "write_package", full_disk)
+    failed = CliRunner().invoke(cli, ["build", *decks, "-o", str(out), "--timestamp", "1800000001"])
+    assert failed.exit_code == 2 and "No space left on device" in failed.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # deck a untouched too
+    monkeypatch.setattr(apkg, "write_package", real)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sheets, "compile_pdf", interrupted)  # Ctrl-C while the first sheet compiles
+    Path(decks[0]).write_text(Path(decks[0]).read_text().replace("count = 2", "count = 3"))
+    stopped = CliRunner().invoke(cli, ["build", *decks, "-o", str(out), "--timestamp", "1800000002"])
+    assert stopped.exit_code == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # a.apkg was complete, yet not replaced

@@ -2,7 +2,8 @@
 
 Every file is first written to a temporary file beside its target, named
 ``.NAME.quizgen-PID-XXXX.tmp``; only when every file of a set is complete are they renamed
-into place, with interrupt signals held back for the few renames. Temporary files are
+into place, with interrupt signals held back for the few renames. A set is one
+``write_together`` call, or everything written inside ``written_together()``. Temporary files are
 removed on success, error, Ctrl-C and SIGTERM; those of a run that was killed outright
 (SIGKILL) are removed by the next run that writes into the same folder (their process id
 is no longer alive).
@@ -21,12 +22,15 @@ import tempfile
 import threading
 import time
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 from quizgen.errors import QuizgenError
 
 Writer = Callable[[Path], None]
+# The files of the enclosing written_together() set: target -> (complete temporary file, path as given)
+_STAGED: ContextVar[dict[Path, tuple[Path, Path]] | None] = ContextVar("quizgen_staged_outputs", default=None)
 TEMP_PATTERN = re.compile(r"^\..+\.quizgen-(\d+)-[^.]+\.tmp$")
 HELD_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
@@ -39,12 +43,14 @@ def write_together(files: Mapping[Path, Writer | bytes], before_commit: Callable
     """Write a set of files that belong together: all of them are replaced, or none.
 
     Each value is the file's bytes or a function that fills the temporary path it is
-    given. ``before_commit`` runs when every file is complete, just before the renames.
-    Two targets that are the same file, and a target that is not a regular file, are
-    errors before anything is written.
+    given. ``before_commit`` runs when every file is complete, before the renames. Two
+    targets that are the same file, and a target that is not a regular file, are errors
+    before anything is written. Inside ``written_together()`` the files join that larger
+    set and are renamed into place when it ends.
     """
+    staged = _STAGED.get()
     resolved = [_target(Path(p)) for p in files]
-    _check_distinct(resolved)
+    _check_distinct([*(staged or {}), *resolved])
     targets = dict(zip(resolved, files.values()))
     given = dict(zip(resolved, map(Path, files)))
     for folder in sorted({t.parent for t in targets}):
@@ -64,14 +70,46 @@ def write_together(files: Mapping[Path, Writer | bytes], before_commit: Callable
                     content(temps[current])
                 os.chmod(temps[current], 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
             before_commit()
-            with _signals_held():
-                for current, temp in temps.items():
-                    os.replace(temp, current)
+            complete = {target: (temp, given[target]) for target, temp in temps.items()}
+            if staged is None:
+                _rename_into_place(complete)
+            else:
+                staged.update(complete)  # the enclosing set renames them, or removes them
+                temps = {}
         except OSError as exc:
             raise QuizgenError(f"cannot write {given[current]}: {exc.strerror or exc}") from None
         finally:
             for temp in temps.values():
                 temp.unlink(missing_ok=True)
+
+
+@contextmanager
+def written_together() -> Iterator[None]:
+    """Make every ``write_together`` inside one set: nothing is replaced until the block
+    ends without an error, and then everything is (e.g. all the files of one build)."""
+    if _STAGED.get() is not None:  # already inside a set: the outer one renames
+        yield
+        return
+    staged: dict[Path, tuple[Path, Path]] = {}
+    token = _STAGED.set(staged)
+    try:
+        with terminating_cleanly():
+            yield
+            _rename_into_place(staged)
+    finally:
+        _STAGED.reset(token)
+        for temp, _ in staged.values():
+            temp.unlink(missing_ok=True)
+
+
+def _rename_into_place(complete: dict[Path, tuple[Path, Path]]) -> None:
+    """Rename complete temporary files onto their targets, with interrupts held back."""
+    with _signals_held():
+        for target, (temp, given) in complete.items():
+            try:
+                os.replace(temp, target)
+            except OSError as exc:
+                raise QuizgenError(f"cannot write {given}: {exc.strerror or exc}") from None
 
 
 def atomic_write_with(path: Path, write: Writer) -> None:
