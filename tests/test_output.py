@@ -265,7 +265,7 @@ def test_a_build_replaces_all_its_files_or_none(tmp_path, monkeypatch):
     real = apkg.write_package
     monkeypatch.setattr(apkg, "write_package", full_disk)
     failed = CliRunner().invoke(cli, ["build", *decks, "-o", str(out), "--timestamp", "1800000001"])
-    assert failed.exit_code == 2 and "No space left on device" in failed.output
+    assert failed.exit_code == 2 and "No space left on device (no file of this run was replaced)" in failed.output
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # deck a untouched too
     monkeypatch.setattr(apkg, "write_package", real)
 

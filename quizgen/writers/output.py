@@ -94,7 +94,12 @@ def written_together() -> Iterator[None]:
     token = _STAGED.set(staged)
     try:
         with terminating_cleanly():
-            yield
+            try:
+                yield
+            except QuizgenError as exc:
+                if staged:  # files reported as written are not: say so
+                    raise QuizgenError(f"{exc} (no file of this run was replaced)") from None
+                raise
             _rename_into_place(staged)
     finally:
         _STAGED.reset(token)
