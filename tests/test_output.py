@@ -277,3 +277,15 @@ def test_a_build_replaces_all_its_files_or_none(tmp_path, monkeypatch):
     stopped = CliRunner().invoke(cli, ["build", *decks, "-o", str(out), "--timestamp", "1800000002"])
     assert stopped.exit_code == 1
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # a.apkg was complete, yet not replaced
+
+
+@pytest.mark.parametrize("make", [os.mkfifo, lambda p: p.write_text("a file")])
+def test_build_into_something_that_is_not_a_folder(tmp_path, make):
+    deck = tmp_path / "d.toml"
+    deck.write_text(DECK)
+    target = tmp_path / "out"
+    make(target)
+    result = CliRunner().invoke(cli, ["build", str(deck), "-o", str(target)])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "is a file" in result.output or f"cannot write into {target}: it is not a folder" in result.output
+    assert names(tmp_path) == ["d.toml", "out"]

@@ -403,6 +403,8 @@ def write_deck(definition: DeckDefinition, out_dir: Path, timestamp: int,
 
 def previous_build(definition: DeckDefinition, out_dir: Path) -> Manifest | None:
     """The manifest of the last build of this deck into ``out_dir``, checked; None if none."""
+    if Path(out_dir).exists() and not Path(out_dir).is_dir():
+        raise QuizgenError(f"cannot write into {out_dir}: it is not a folder")
     return read_manifest(manifest_path(out_dir, definition.stem), definition.id)
 
 
