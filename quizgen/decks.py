@@ -110,20 +110,27 @@ class DeckDefinition:
             names.append(self.facts_deck)
         return tuple(dict.fromkeys(names))
 
-    def problems(self) -> list[tuple[Section, list[Problem]]]:
-        """Each section with its problems; the deck never holds two problems with the same inputs.
+    def draw(self) -> Iterator[tuple[Section, Problem]]:
+        """Every problem of the deck, drawn section by section in a fixed order (by family,
+        kind and difficulty, not file order, so moving sections around changes nothing).
 
-        A draw whose inputs an earlier one in the deck already has is skipped and the next
-        seed drawn. Sections are filled in a fixed order (by family, kind and difficulty),
-        not in file order, so moving sections around in the file changes nothing.
+        The deck never holds two problems with the same inputs: a draw whose inputs an
+        earlier one in the deck already has is skipped and the next seed drawn.
         """
         seen: set[str] = set()
-        in_fixed_order = sorted(self.sections, key=lambda s: (s.family, s.stream))
-        drawn = {s: _distinct_problems(self, s, seen) for s in in_fixed_order}
-        return [(s, drawn[s]) for s in self.sections]
+        for section in sorted(self.sections, key=lambda s: (s.family, s.stream)):
+            for problem in _distinct_problems(self, section, seen):
+                yield section, problem
+
+    def problems(self) -> list[tuple[Section, list[Problem]]]:
+        """Each section, in file order, with its problems."""
+        drawn: dict[Section, list[Problem]] = {s: [] for s in self.sections}
+        for section, problem in self.draw():
+            drawn[section].append(problem)
+        return list(drawn.items())
 
 
-def _distinct_problems(definition: DeckDefinition, section: Section, seen: set[str]) -> list[Problem]:
+def _distinct_problems(definition: DeckDefinition, section: Section, seen: set[str]) -> Iterator[Problem]:
     """``section.count`` problems whose inputs are not in ``seen`` (which they join).
 
     Each seed keeps its difficulty whatever is skipped (the levels take turns by seed
@@ -132,19 +139,19 @@ def _distinct_problems(definition: DeckDefinition, section: Section, seen: set[s
     family = FAMILIES[section.family]
     levels = list(family.levels)
     budget = 4 * section.count + 50
-    seeds = derive_seeds(definition.seed, family.id, budget, stream=section.stream)
-    problems: list[Problem] = []
-    for k, seed in enumerate(seeds):
+    found = 0
+    for k, seed in enumerate(derive_seeds(definition.seed, family.id, budget, stream=section.stream)):
         problem = make_problem(family, seed, section.difficulty or levels[k % len(levels)])
         key = json.dumps([family.id, problem.inputs], sort_keys=True)
         if key not in seen:
             seen.add(key)
-            problems.append(problem)
-            if len(problems) == section.count:
-                return problems
+            yield problem
+            found += 1
+            if found == section.count:
+                return
     raise QuizgenError(
         f"{definition.path}: the {section.kind} section of {section.family}"
-        f"{f' ({section.difficulty})' if section.difficulty else ''} found only {len(problems)} problems "
+        f"{f' ({section.difficulty})' if section.difficulty else ''} found only {found} problems "
         f"not already in the deck in {budget} draws; lower its count"
     )
 

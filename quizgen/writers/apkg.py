@@ -32,7 +32,7 @@ from typing import Callable
 import genanki
 from markupsafe import Markup
 
-from quizgen.decks import DeckDefinition
+from quizgen.decks import DeckDefinition, Section
 from quizgen.errors import QuizgenError
 from quizgen.facts import FACTS, Cloze, Fact
 from quizgen.model.choices import lettered_options
@@ -150,6 +150,7 @@ def _source(problem: Problem) -> str:
 
 
 def _front(prompt: Markup, question: Markup) -> str:
+    """The front of a problem note: the problem, then the one question it asks."""
     return Markup('<div class="prompt">{}</div>\n<div class="question">{}</div>\n').format(prompt, question)
 
 
@@ -192,12 +193,13 @@ def fact_note(fact: Fact, deck_name: str, deck_id: int, writer: HtmlWriter) -> N
 
 def deck_notes(definition: DeckDefinition, writer: HtmlWriter,
                tick: Callable[[int], None] = lambda n: None) -> list[NoteData]:
-    """Every note of a deck, in a fixed order."""
-    notes: list[NoteData] = []
-    for section, problems in definition.problems():
-        for problem in problems:
-            notes.append(problem_note(problem, section.kind, definition.subdeck_name(section), definition.id, writer))
-            tick(1)
+    """Every note of a deck, section by section in file order, then the facts."""
+    by_section: dict[Section, list[NoteData]] = {s: [] for s in definition.sections}
+    for section, problem in definition.draw():
+        by_section[section].append(
+            problem_note(problem, section.kind, definition.subdeck_name(section), definition.id, writer))
+        tick(1)
+    notes = [note for section_notes in by_section.values() for note in section_notes]
     notes += [fact_note(f, definition.facts_deck, definition.id, writer) for f in FACTS if f.topic in definition.facts]
     return notes
 
