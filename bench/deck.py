@@ -15,14 +15,18 @@ from pathlib import Path
 
 import genanki
 
+from quizgen.errors import QuizgenError
 from quizgen.writers.apkg import write_deck
 from quizgen.decks import load_deck
 from quizgen.families import FAMILIES
 
 
-def deck_file(folder: Path, notes: int) -> Path:
-    """A deck file with ``notes`` problems spread over every family, basic and choice."""
-    sections = [(fid, kind) for fid in FAMILIES for kind in ("basic", "choice")]
+def deck_file(folder: Path, notes: int, families: list[str] | None = None) -> Path:
+    """A deck file with ``notes`` problems spread over the families (every family unless
+    told), basic and choice. A deck never holds one problem twice, so a family with too few
+    distinct problems for its share is left out."""
+    families = list(FAMILIES) if families is None else families
+    sections = [(fid, kind) for fid in families for kind in ("basic", "choice")]
     counts = [notes // len(sections)] * len(sections)
     counts[0] += notes - sum(counts)
     lines = ['name = "Bench"', "id = 1764000009999", "seed = 1"]
@@ -30,7 +34,20 @@ def deck_file(folder: Path, notes: int) -> Path:
         lines += ["", "[[section]]", f'family = "{fid}"', f"count = {count}", f'kind = "{kind}"']
     path = folder / "bench.toml"
     path.write_text("\n".join(lines) + "\n")
+    for fid in families:
+        try:
+            load_deck(_one_family(path, fid)).problems()
+        except QuizgenError:
+            return deck_file(folder, notes, [f for f in families if f != fid])
     return path
+
+
+def _one_family(path: Path, family: str) -> Path:
+    """The deck file cut down to one family's sections, to probe whether it can fill them."""
+    head, *sections = path.read_text().split("\n\n")
+    probe = path.with_name("probe.toml")
+    probe.write_text("\n\n".join([head, *(s for s in sections if f'family = "{family}"' in s)]) + "\n")
+    return probe
 
 
 def bare_genanki(folder: Path, notes: int) -> None:

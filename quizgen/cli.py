@@ -166,36 +166,84 @@ def _deck_paths(paths: tuple[Path, ...]) -> tuple[list[Path], str]:
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
               show_default=True, help="Folder for the .apkg files, their manifests and sheets.")
 @click.option("--timestamp", type=float, default=None,
-              help="Note modification time (Unix seconds); default SOURCE_DATE_EPOCH, else now.")
+              help="Build time for new and changed notes (whole Unix seconds); default SOURCE_DATE_EPOCH, "
+                   "else now. Leave it out for decks you import again: Anki applies only newer notes.")
 def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None) -> None:
     """Build Anki decks (.apkg) and a printable sheet per deck; with no file, every deck in decks/.
 
     A rebuild reports how many notes are new, changed, unchanged or retired since the
-    last build into the same folder. Import the .apkg again in Anki: notes update in
-    place and keep their review history.
+    last build into the same folder. Import the .apkg again in Anki: changed notes update
+    in place and keep their review history; unchanged notes are left as they are. The
+    files of a build replace the old ones together, once every one of them is complete.
 
     \b
     Examples:
       quizgen build
       quizgen build decks/graphs.toml -o ~/anki-decks
-      SOURCE_DATE_EPOCH=1767225600 quizgen build
+      quizgen retired decks/graphs.toml -o ~/anki-decks
     """
+    from quizgen.decks import check_distinct
+    from quizgen.writers.apkg import BuildReport, previous_build
+    from quizgen.writers.output import written_together
+
     paths, source = _deck_paths(deck_files)
     definitions = [load_deck(p) for p in paths]  # all files checked before anything is written
+    check_distinct(definitions)
     stamp = build_timestamp(timestamp)
-    click.echo(f"building {len(definitions)} deck(s) from {source} into {out_dir}/", err=True)
     for definition in definitions:
-        if sys.stderr.isatty():
-            with click.progressbar(length=definition.size, label=definition.stem, file=sys.stderr) as bar:
-                report = write_deck(definition, out_dir, stamp, bar.update)
-        else:
-            report = write_deck(definition, out_dir, stamp)
+        previous_build(definition, out_dir)  # every manifest checked before anything is written
+
+    def announce(report: BuildReport) -> None:  # called before the deck's manifest is replaced
         click.echo(report.summary())
-        if definition.sections:  # one printable sheet per deck: a question from each section, and its key
-            deck_sheet = plan_from_deck(definition, 1).sheet(definition.seed)
-            for path in write_sheet(deck_sheet, out_dir, f"{definition.stem}-sheet", key="separate",
-                                    formats=("pdf",), timestamp=stamp):
-                click.echo(f"{path}: a sheet of {len(deck_sheet.items)} questions")
+
+    click.echo(f"building {len(definitions)} deck(s) from {source} into {out_dir}/", err=True)
+    with written_together():  # every file of the build is replaced at the end, or none
+        for definition in definitions:
+            if sys.stderr.isatty():
+                with click.progressbar(length=definition.size, label=definition.stem, file=sys.stderr) as bar:
+                    write_deck(definition, out_dir, stamp, bar.update, announce)
+            else:
+                write_deck(definition, out_dir, stamp, announce=announce)
+            if definition.sections:  # one printable sheet per deck: a question from each section, and its key
+                deck_sheet = plan_from_deck(definition, 1).sheet(definition.seed)
+                try:
+                    written = write_sheet(deck_sheet, out_dir, f"{definition.stem}-sheet", key="separate",
+                                          formats=("pdf",), timestamp=stamp)
+                except OSError as exc:  # e.g. a full $TMPDIR while Typst compiles
+                    raise QuizgenError(f"cannot write the sheet of {definition.path}: {exc.strerror or exc}") from None
+                for path in written:
+                    click.echo(f"{path}: a sheet of {len(deck_sheet.items)} questions")
+
+
+@cli.command()
+@click.argument("deck_file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="The folder the deck was built into.")
+@click.option("--forget", is_flag=True, help="Drop the list once you have deleted those notes in Anki.")
+def retired(deck_file: Path, out_dir: Path, forget: bool) -> None:
+    """List the Anki searches that find a deck's retired notes (no longer in the deck).
+
+    An import cannot delete notes, so every build lists the retired notes of earlier
+    builds until you delete them in Anki's browser and run this with --forget.
+
+    \b
+    Examples:
+      quizgen retired decks/graphs.toml
+      quizgen retired decks/graphs.toml -o ~/anki-decks --forget
+    """
+    from quizgen.writers.apkg import forget_retired, retired_searches
+
+    definition = load_deck(deck_file)
+    if forget:
+        click.echo(f"{definition.stem}: forgot {forget_retired(definition, out_dir)} retired notes")
+        return
+    searches = retired_searches(definition, out_dir)
+    for search in searches:
+        click.echo(search)
+    if searches:
+        click.echo(f"all {len(searches)} at once: {' OR '.join(f'({s})' for s in searches)}", err=True)
+    else:
+        click.echo(f"{definition.stem}: no retired notes", err=True)
 
 
 @cli.command()

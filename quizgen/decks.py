@@ -14,13 +14,17 @@ A deck file names the deck, fixes its Anki id and base seed, and lists sections:
     difficulty = "medium"            # optional; without it the levels take turns
     subdeck = "Scores"               # optional; becomes "quizgen::Graphs::Scores"
 
-Every mistake in a file is reported with the file, the key and the valid choices.
+Every mistake in a file is reported with the file, the key and the valid choices. Names
+are checked the way Anki stores them (it would silently trim, drop or rename otherwise),
+the description is plain text, and a deck holds at most ``MAX_DECK_PROBLEMS`` problems.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -29,7 +33,9 @@ from quizgen.batch import MAX_COUNT, generate
 from quizgen.errors import QuizgenError
 from quizgen.facts import FACTS
 from quizgen.families import FAMILIES
+from quizgen.model.family import make_problem
 from quizgen.model.problem import Problem
+from quizgen.model.seeding import derive_seeds
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -41,6 +47,9 @@ DECK_KEYS = {"name": str, "id": int, "seed": int, "description": str, "facts": l
 REQUIRED_DECK_KEYS = ("name", "id", "seed")
 SECTION_KEYS = {"family": str, "count": int, "kind": str, "difficulty": str, "subdeck": str}
 FACT_TOPICS = tuple(dict.fromkeys(f.topic for f in FACTS))
+MAX_DECK_PROBLEMS = 20_000  # sections x count; a deck is built in memory
+MAX_DESCRIPTION = 2_000  # characters
+FACTS_SUBDECK = "Facts"
 
 
 @dataclass(frozen=True)
@@ -85,6 +94,67 @@ class DeckDefinition:
         """How many problems the deck holds (facts not counted)."""
         return sum(s.count for s in self.sections)
 
+    def subdeck_name(self, section: Section) -> str:
+        """The full Anki name of the (sub)deck a section's notes go to."""
+        return f"{self.name}::{section.subdeck}" if section.subdeck else self.name
+
+    @property
+    def facts_deck(self) -> str:
+        return f"{self.name}::{FACTS_SUBDECK}"
+
+    @property
+    def deck_names(self) -> tuple[str, ...]:
+        """Every Anki deck this file fills: the deck, its subdecks, its facts subdeck."""
+        names = [self.name, *(self.subdeck_name(s) for s in self.sections)]
+        if self.facts:
+            names.append(self.facts_deck)
+        return tuple(dict.fromkeys(names))
+
+    def draw(self) -> Iterator[tuple[Section, Problem]]:
+        """Every problem of the deck, drawn section by section in a fixed order (by family,
+        kind and difficulty, not file order, so moving sections around changes nothing).
+
+        The deck never holds two problems with the same inputs: a draw whose inputs an
+        earlier one in the deck already has is skipped and the next seed drawn.
+        """
+        seen: set[str] = set()
+        for section in sorted(self.sections, key=lambda s: (s.family, s.stream)):
+            for problem in _distinct_problems(self, section, seen):
+                yield section, problem
+
+    def problems(self) -> list[tuple[Section, list[Problem]]]:
+        """Each section, in file order, with its problems."""
+        drawn: dict[Section, list[Problem]] = {s: [] for s in self.sections}
+        for section, problem in self.draw():
+            drawn[section].append(problem)
+        return list(drawn.items())
+
+
+def _distinct_problems(definition: DeckDefinition, section: Section, seen: set[str]) -> Iterator[Problem]:
+    """``section.count`` problems whose inputs are not in ``seen`` (which they join).
+
+    Each seed keeps its difficulty whatever is skipped (the levels take turns by seed
+    index), so growing a section keeps the notes it had.
+    """
+    family = FAMILIES[section.family]
+    levels = list(family.levels)
+    budget = 4 * section.count + 50
+    found = 0
+    for k, seed in enumerate(derive_seeds(definition.seed, family.id, budget, stream=section.stream)):
+        problem = make_problem(family, seed, section.difficulty or levels[k % len(levels)])
+        key = json.dumps([family.id, problem.inputs], sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            yield problem
+            found += 1
+            if found == section.count:
+                return
+    raise QuizgenError(
+        f"{definition.path}: the {section.kind} section of {section.family}"
+        f"{f' ({section.difficulty})' if section.difficulty else ''} found only {found} problems "
+        f"not already in the deck in {budget} draws; lower its count"
+    )
+
 
 def _check_keys(where: str, table: dict[str, Any], allowed: dict[str, type]) -> None:
     for key, value in table.items():
@@ -93,6 +163,22 @@ def _check_keys(where: str, table: dict[str, Any], allowed: dict[str, type]) -> 
         expected = allowed[key]
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise QuizgenError(f"{where}: {key} must be {expected.__name__}, not {type(value).__name__}")
+
+
+def check_deck_name(where: str, name: str) -> None:
+    """Refuse a deck name Anki would store differently (it trims, drops or renames silently)."""
+    parts = name.split("::")
+    if any(not part.strip() for part in parts):
+        raise QuizgenError(f"{where}: {name!r} has an empty part; Anki would name it 'blank' (parts are split at '::')")
+    for part in parts:
+        if any(unicodedata.category(c) == "Cc" for c in part):
+            raise QuizgenError(f"{where}: {name!r} holds a control character, which Anki would drop")
+        if part != part.strip():
+            raise QuizgenError(f"{where}: {name!r} has spaces around a part, which Anki would trim: "
+                               f"write {'::'.join(p.strip() for p in parts)!r}")
+    if unicodedata.normalize("NFC", name) != name:
+        raise QuizgenError(f"{where}: {name!r} is not in Unicode NFC form, which Anki would store instead: "
+                           f"write {unicodedata.normalize('NFC', name)!r}")
 
 
 def _section(where: str, raw: Any) -> Section:
@@ -114,32 +200,42 @@ def _section(where: str, raw: Any) -> Section:
     if difficulty is not None and difficulty not in levels:
         raise QuizgenError(f"{where}.difficulty: unknown difficulty {difficulty!r}; choose from {', '.join(levels)}")
     subdeck = raw.get("subdeck")
-    if subdeck is not None and (not subdeck.strip() or "::" in subdeck):
-        raise QuizgenError(f"{where}.subdeck: must be a non-empty name without '::'")
+    if subdeck is not None:
+        if "::" in subdeck:
+            raise QuizgenError(f"{where}.subdeck: must be one name, without '::'")
+        check_deck_name(f"{where}.subdeck", subdeck)
     return Section(family, raw["count"], kind, difficulty, subdeck)
 
 
-def load_deck(path: Path) -> DeckDefinition:
-    """Parse and validate a deck file; every error names the file and the key."""
-    path = Path(path)
+def _read_toml(path: Path) -> dict[str, Any]:
+    if path.is_dir():
+        raise QuizgenError(f"{path}: is a folder, not a deck file; name the deck files in it ({path}/*.toml)")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))  # -sig: a byte-order mark is fine
     except FileNotFoundError:
         raise QuizgenError(f"{path}: no such deck file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise QuizgenError(f"{path}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise QuizgenError(f"{path}: not valid TOML: {exc}") from None
+
+
+def load_deck(path: Path) -> DeckDefinition:
+    """Parse and validate a deck file; every error names the file and the key."""
+    path = Path(path)
+    raw = _read_toml(path)
     _check_keys(str(path), raw, DECK_KEYS)
     for key in REQUIRED_DECK_KEYS:
         if key not in raw:
             raise QuizgenError(f"{path}: missing key {key!r}")
-    if not raw["name"].strip():
-        raise QuizgenError(f"{path}: name must not be empty")
+    check_deck_name(f"{path}: name", raw["name"])
     if not 1 <= raw["id"] < 2**63:
         raise QuizgenError(f"{path}: id must be a positive 64-bit integer")
     if raw["seed"] < 0:
         raise QuizgenError(f"{path}: seed must be non-negative")
+    description = raw.get("description", "")
+    if len(description) > MAX_DESCRIPTION:
+        raise QuizgenError(f"{path}: description is {len(description):,} characters; at most {MAX_DESCRIPTION:,}")
     facts = raw.get("facts", [])
     for topic in facts:
         if topic not in FACT_TOPICS:
@@ -154,7 +250,42 @@ def load_deck(path: Path) -> DeckDefinition:
             )
     if not sections and not facts:
         raise QuizgenError(f"{path}: the deck has no section and no facts")
-    return DeckDefinition(path, raw["name"], raw["id"], raw["seed"], raw.get("description", ""), tuple(facts), sections)
+    size = sum(s.count for s in sections)
+    if size > MAX_DECK_PROBLEMS:
+        raise QuizgenError(f"{path}: the deck holds {size:,} problems (the sections' counts added up); "
+                           f"a deck holds at most {MAX_DECK_PROBLEMS:,}")
+    definition = DeckDefinition(path, raw["name"], raw["id"], raw["seed"], description, tuple(facts), sections)
+    _check_distinct_names([definition])
+    return definition
+
+
+def _check_distinct_names(definitions: list[DeckDefinition]) -> None:
+    """Anki matches deck names ignoring case: two spellings of one name are one deck."""
+    spelled: dict[str, tuple[str, Path]] = {}
+    for definition in definitions:
+        for name in definition.deck_names:
+            other = spelled.setdefault(name.casefold(), (name, definition.path))
+            if other[1] != definition.path:
+                raise QuizgenError(f"{definition.path} and {other[1]} both fill the Anki deck {name!r}; "
+                                   "give each deck file its own name")
+            if other[0] != name:
+                raise QuizgenError(f"{definition.path}: {other[0]!r} and {name!r} are one deck in Anki, "
+                                   "which ignores case; spell them the same")
+
+
+def check_distinct(definitions: list[DeckDefinition]) -> None:
+    """Deck files built together must not share an id, an Anki deck or an output name."""
+    ids: dict[int, Path] = {}
+    stems: dict[str, Path] = {}
+    for d in definitions:
+        if d.id in ids:
+            raise QuizgenError(f"{d.path} and {ids[d.id]} have the same id {d.id}; every deck needs its own")
+        if d.stem.casefold() in stems:
+            raise QuizgenError(f"{d.path} and {stems[d.stem.casefold()]} would both be written to {d.stem}.apkg; "
+                               "rename one of the files")
+        ids[d.id] = d.path
+        stems[d.stem.casefold()] = d.path
+    _check_distinct_names(definitions)
 
 
 def deck_files(folder: Path) -> list[Path]:

@@ -1,39 +1,51 @@
-"""Anki decks (.apkg) that survive rebuilds.
+"""Anki decks (.apkg) that survive rebuilds and imports next to other decks.
 
 Note types are genanki models whose ids and field lists are fixed forever (a new field
-means a new model with a new version in its name). A note's GUID comes from
-(namespace, family, version, seed), never from its text, so a rebuilt note replaces the
-old one in Anki and keeps its review history. Every build stamps one modification time on
-all notes, because Anki only updates a note whose incoming mtime is newer.
+means a new model with a new version in its name). A note's GUID comes from the deck's
+fixed id and the note's identity (kind, family, version, seed, or the fact id), never from
+its text: a rebuilt note replaces the old one in Anki and keeps its review history, and
+two decks never share a note, even with the same seed and families (the everything deck
+has notes of its own, apart from the topic decks').
 
-Next to each ``.apkg`` a manifest lists GUID -> content hash; the next build compares
-against it and reports new, changed, unchanged and retired notes.
+Anki updates a note on import only when the incoming modification time is newer than its
+own. So a note keeps the time of the build that last changed its content (read from the
+manifest, see ``manifest.py``): an unchanged note is skipped on import and the student's
+tags and edits on it survive; a new or changed note gets this build's time, which is moved
+past the previous build's when it is not later.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import shlex
+import sqlite3
 import tempfile
+import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Callable
 
 import genanki
+from markupsafe import Markup
 
 from quizgen.decks import DeckDefinition, Section
 from quizgen.errors import QuizgenError
-from quizgen.writers.output import atomic_write, atomic_write_with
 from quizgen.facts import FACTS, Cloze, Fact
 from quizgen.model.choices import lettered_options
 from quizgen.model.problem import Problem
 from quizgen.render.html import HtmlWriter
 from quizgen.resources import jinja_env, shipped
+from quizgen.writers.manifest import Manifest, NoteRecord, manifest_path, read_manifest
+from quizgen.writers.output import MAX_TIMESTAMP, write_together
 
 BASIC_MODEL_ID = 1_607_392_411
 CHOICE_MODEL_ID = 1_607_392_412
 CLOZE_MODEL_ID = 1_607_392_413
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # every zip entry's date, so the same build gives the same bytes
 
 
 def _css() -> str:
@@ -87,7 +99,7 @@ def cloze_model() -> genanki.Model:
 
 @dataclass(frozen=True)
 class NoteData:
-    """What one note will hold: its identity, model, fields and tags."""
+    """What one note will hold: its identity, model, fields and tags, and where it goes."""
 
     guid: str
     kind: str
@@ -98,33 +110,55 @@ class NoteData:
 
     @property
     def content_hash(self) -> str:
-        payload = json.dumps([self.kind, self.fields, self.tags, self.deck_name], ensure_ascii=False)
+        """What an import would change; the deck is left out, since an import never moves cards."""
+        payload = json.dumps([self.kind, self.fields, self.tags], ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def note_guid(kind: str, family: str, version: int, seed: int | str) -> str:
-    return genanki.guid_for(f"quizgen/{kind}", family, version, seed)
+def note_guid(deck_id: int, kind: str, family: str, version: int, seed: int | str) -> str:
+    return genanki.guid_for("quizgen", deck_id, kind, family, version, seed)
 
 
-def anki_tags(problem: Problem, kind: str) -> tuple[str, ...]:
-    """Hierarchical tags: quizgen::family::..., quizgen::difficulty::..., topics, seed notes."""
+def fact_guid(deck_id: int, fact_id: str) -> str:
+    return genanki.guid_for("quizgen/fact", deck_id, fact_id)
+
+
+def deck_tag(deck_id: int) -> str:
+    """The tag every note of a deck carries, so a search can tell two decks' notes apart."""
+    return f"quizgen::deck::{deck_id}"
+
+
+def search_term(key: str, value: str) -> str:
+    """A quoted Anki search term matching ``value`` literally (``*`` and ``_`` are wildcards)."""
+    for char in ("\\", '"', "*", "_"):
+        value = value.replace(char, "\\" + char)
+    return f'"{key}:{value}"'
+
+
+def anki_tags(problem: Problem, kind: str, deck_id: int) -> tuple[str, ...]:
+    """Hierarchical tags: quizgen::family::..., quizgen::difficulty::..., topics, seed notes, the deck."""
     return (f"quizgen::family::{problem.family}", f"quizgen::note::{kind}",
-            *(f"quizgen::{t}" for t in problem.tags))
+            *(f"quizgen::{t}" for t in problem.tags), deck_tag(deck_id))
 
 
 def _source(problem: Problem) -> str:
-    return jinja_env().get_template("anki/source.html").render(
-        family=problem.family, seed=problem.seed, difficulty=problem.difficulty,
-        case=isinstance(problem.seed, str),
-    ).strip()
+    """Where the note comes from and the command that shows it again."""
+    command = (Markup("--case {}").format(problem.seed) if isinstance(problem.seed, str)
+               else Markup("--seed {} --difficulty {}").format(problem.seed, problem.difficulty))
+    return Markup("{0} · seed {1} · {2} · regenerate: <code>quizgen show {0} {3}</code>").format(
+        problem.family, problem.seed, problem.difficulty, command)
 
 
-def problem_note(problem: Problem, kind: str, deck_name: str, writer: HtmlWriter) -> NoteData:
+def _front(prompt: Markup, question: Markup) -> str:
+    """The front of a problem note: the problem, then the one question it asks."""
+    return Markup('<div class="prompt">{}</div>\n<div class="question">{}</div>\n').format(prompt, question)
+
+
+def problem_note(problem: Problem, kind: str, deck_name: str, deck_id: int, writer: HtmlWriter) -> NoteData:
     """A basic or multiple-choice note for one problem."""
     env = jinja_env()
     s = problem.solution
-    front = env.get_template("anki/basic_front.html").render(
-        prompt=writer.blocks(s.prompt), question=writer.pieces(s.question))
+    front = _front(writer.blocks(s.prompt), writer.pieces(s.question))
     steps = [writer.step(st) for st in s.steps]
     if kind == "basic":
         back = env.get_template("anki/basic_back.html").render(
@@ -138,11 +172,12 @@ def problem_note(problem: Problem, kind: str, deck_name: str, writer: HtmlWriter
         options_html = env.get_template("anki/choice_options.html").render(options=options)
         answer = env.get_template("anki/choice_answer.html").render(right=right, options=options, steps=steps)
         fields = (front, options_html, answer, problem.id, _source(problem))
-    return NoteData(note_guid(kind, problem.family, problem.version, problem.seed), kind, fields,
-                    anki_tags(problem, kind), deck_name, f'"ProblemId:{problem.id}"')
+    return NoteData(note_guid(deck_id, kind, problem.family, problem.version, problem.seed), kind, fields,
+                    anki_tags(problem, kind, deck_id), deck_name,
+                    f"{search_term('ProblemId', problem.id)} tag:{deck_tag(deck_id)}")
 
 
-def fact_note(fact: Fact, deck_name: str, writer: HtmlWriter) -> NoteData:
+def fact_note(fact: Fact, deck_name: str, deck_id: int, writer: HtmlWriter) -> NoteData:
     """A cloze note; math inside a gap keeps its braces apart so the gap ends where it should."""
     parts = []
     for piece in fact.pieces:
@@ -151,26 +186,22 @@ def fact_note(fact: Fact, deck_name: str, writer: HtmlWriter) -> NoteData:
         else:
             parts.append(str(writer.pieces((piece,))))
     text = "".join(parts)
-    return NoteData(genanki.guid_for("quizgen/fact", fact.id), "cloze", (text, escape(fact.extra), f"fact {fact.id}"),
-                    ("quizgen::fact", f"quizgen::topic::{fact.topic}"), deck_name, f'"Source:fact {fact.id}"')
+    return NoteData(fact_guid(deck_id, fact.id), "cloze", (text, escape(fact.extra), f"fact {fact.id}"),
+                    ("quizgen::fact", f"quizgen::topic::{fact.topic}", deck_tag(deck_id)), deck_name,
+                    f"{search_term('Source', f'fact {fact.id}')} tag:{deck_tag(deck_id)}")
 
 
 def deck_notes(definition: DeckDefinition, writer: HtmlWriter,
                tick: Callable[[int], None] = lambda n: None) -> list[NoteData]:
-    """Every note of a deck, in a fixed order."""
-    notes: list[NoteData] = []
-    for section in definition.sections:
-        name = subdeck_name(definition, section)
-        for problem in section.problems(definition.seed):
-            notes.append(problem_note(problem, section.kind, name, writer))
-            tick(1)
-    facts_deck = f"{definition.name}::Facts"
-    notes += [fact_note(f, facts_deck, writer) for f in FACTS if f.topic in definition.facts]
+    """Every note of a deck, section by section in file order, then the facts."""
+    by_section: dict[Section, list[NoteData]] = {s: [] for s in definition.sections}
+    for section, problem in definition.draw():
+        by_section[section].append(
+            problem_note(problem, section.kind, definition.subdeck_name(section), definition.id, writer))
+        tick(1)
+    notes = [note for section_notes in by_section.values() for note in section_notes]
+    notes += [fact_note(f, definition.facts_deck, definition.id, writer) for f in FACTS if f.topic in definition.facts]
     return notes
-
-
-def subdeck_name(definition: DeckDefinition, section: Section) -> str:
-    return f"{definition.name}::{section.subdeck}" if section.subdeck else definition.name
 
 
 def subdeck_id(deck_id: int, name: str) -> int:
@@ -179,76 +210,224 @@ def subdeck_id(deck_id: int, name: str) -> int:
     return int.from_bytes(digest[:7], "little") | (1 << 56)
 
 
+def description_html(text: str) -> str:
+    """A deck description is plain text: escaped, its line breaks kept."""
+    return escape(text).replace("\n", "<br>")
+
+
+@dataclass(frozen=True)
+class Move:
+    """Notes whose Anki deck the deck file changed; an import leaves their cards where they are."""
+
+    old: str
+    new: str
+    notes: int
+
+    def search(self, deck_id: int) -> str:
+        """An Anki search for the deck's cards in the old deck itself (not in its subdecks)."""
+        children = search_term("deck", self.old)[:-1] + '::*"'  # a wildcard, unlike the name
+        return f"{search_term('deck', self.old)} -{children} tag:{deck_tag(deck_id)}"
+
+
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build wrote and how it compares with the previous build's manifest."""
+    """What a build wrote and how it compares with the previous builds' manifest."""
 
     path: Path
+    deck_file: Path
+    deck_id: int
     notes: int
     new: int
     changed: int
     unchanged: int
-    retired: tuple[str, ...]  # Anki searches for the notes no longer in the deck
+    retired: tuple[str, ...]  # Anki searches for every retired note not yet forgotten
+    moves: tuple[Move, ...] = ()
+    requested: int = 0  # the build time asked for
+    stamp: int = 0  # the time new and changed notes got
 
     def summary(self) -> str:
-        text = (f"{self.path}: {self.notes} notes ({self.new} new, {self.changed} changed, "
-                f"{self.unchanged} unchanged, {len(self.retired)} retired)")
+        lines = [f"{self.path}: {self.notes} notes ({self.new} new, {self.changed} changed, "
+                 f"{self.unchanged} unchanged, {len(self.retired)} retired)"]
+        if self.stamp != self.requested:
+            lines.append(f"  the build time {self.requested} is not later than the previous build's, so new and "
+                         f"changed notes get {self.stamp}: Anki applies only notes newer than its own")
+        for move in self.moves:
+            lines.append(
+                f"  {move.notes} notes move from Anki deck {move.old!r} to {move.new!r}; an import does not move "
+                f"cards Anki already has: before importing, rename {move.old!r} to {move.new!r} in Anki (or "
+                f"select the cards in the browser with {move.search(self.deck_id)} "
+                "and use Change Deck)")
         if self.retired:
-            text += (f"; importing cannot delete retired notes, so to remove them search Anki's browser for "
-                     f"{' OR '.join(self.retired)} and delete what it finds")
-        return text
+            forget = f"quizgen retired {shlex.quote(str(self.deck_file))} -o {shlex.quote(str(self.path.parent))} --forget"
+            lines.append(
+                "  importing cannot delete retired notes: to remove them, search Anki's browser for "
+                f"{' OR '.join(f'({s})' for s in self.retired)} and delete what it finds, then run `{forget}`")
+        return "\n".join(lines)
 
 
-def write_deck(definition: DeckDefinition, out_dir: Path, timestamp: float,
-               tick: Callable[[int], None] = lambda n: None) -> BuildReport:
-    """Build one deck into ``out_dir``: the .apkg, its media and its manifest."""
-    writer = HtmlWriter()
-    notes = deck_notes(definition, writer, tick)
+def plan_build(definition: DeckDefinition, notes: list[NoteData], previous: Manifest | None,
+               requested: int, path: Path) -> tuple[Manifest, dict[str, int], BuildReport]:
+    """Compare with the previous manifest: the new manifest, each note's modification time, the report."""
+    before = previous.notes if previous else {}
+    hashes = {n.guid: n.content_hash for n in notes}
+    fresh = {g for g, h in hashes.items() if g not in before or before[g].hash != h}
+    stamp = requested
+    if fresh and previous and requested <= previous.timestamp:
+        stamp = previous.timestamp + 1
+        if stamp > MAX_TIMESTAMP:
+            raise QuizgenError(f"the previous build of {definition.path} is dated {previous.timestamp}, the latest "
+                               "time quizgen writes; no later build can update its notes in Anki")
+    mtimes = {g: stamp if g in fresh else before[g].mtime for g in hashes}
+    latest = previous.timestamp if previous and not fresh else stamp
+    retired = dict(previous.retired) if previous else {}
+    retired.update({g: r.search for g, r in before.items() if g not in hashes})
+    for guid in hashes:
+        retired.pop(guid, None)  # a note that came back is live again
+    manifest = Manifest(definition.name, definition.id, latest,
+                        {n.guid: NoteRecord(hashes[n.guid], mtimes[n.guid], n.deck_name, n.search) for n in notes},
+                        retired)
+    new = sum(1 for g in hashes if g not in before)
+    report = BuildReport(
+        path, definition.path, definition.id, len(notes), new, len(fresh) - new, len(notes) - len(fresh),
+        tuple(retired.values()), _moves(definition, notes, previous), requested, stamp)
+    return manifest, mtimes, report
+
+
+def _moves(definition: DeckDefinition, notes: list[NoteData], previous: Manifest | None) -> tuple[Move, ...]:
+    """Notes whose Anki deck changed: first the deck's own rename (its subdecks follow it in
+    Anki), then the moves between subdecks that remain."""
+    if previous is None:
+        return ()
+    old_name = previous.deck
+
+    def after_rename(deck: str) -> str:
+        if deck == old_name or deck.startswith(old_name + "::"):
+            return definition.name + deck[len(old_name):]
+        return deck
+
+    renamed = 0
+    moved: Counter[tuple[str, str]] = Counter()
+    for note in notes:
+        record = previous.notes.get(note.guid)
+        if record is None or record.deck == note.deck_name:
+            continue
+        renamed += after_rename(record.deck) != record.deck
+        if after_rename(record.deck) != note.deck_name:
+            moved[(after_rename(record.deck), note.deck_name)] += 1
+    rename = [Move(old_name, definition.name, renamed)] if renamed else []
+    return tuple(rename + [Move(old, new, k) for (old, new), k in sorted(moved.items())])
+
+
+class _TimedNote(genanki.Note):
+    """A genanki note written with its own modification time rather than the package's."""
+
+    def __init__(self, mtime: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.mtime = mtime
+
+    def write_to_db(self, cursor, timestamp, deck_id, id_gen):  # type: ignore[no-untyped-def]
+        super().write_to_db(cursor, self.mtime, deck_id, id_gen)
+
+
+def anki_decks(definition: DeckDefinition, notes: list[NoteData], mtimes: dict[str, int]) -> list[genanki.Deck]:
+    """The deck and its subdecks, filled with the notes."""
     models = {"basic": basic_model(), "choice": choice_model(), "cloze": cloze_model()}
-    decks: dict[str, genanki.Deck] = {}
+    description = description_html(definition.description)
+    decks = {definition.name: genanki.Deck(definition.id, definition.name, description=description)}
     for note in notes:
         if note.deck_name not in decks:
-            deck_id = definition.id if note.deck_name == definition.name else subdeck_id(definition.id, note.deck_name)
-            decks[note.deck_name] = genanki.Deck(deck_id, note.deck_name, description=definition.description)
-        decks[note.deck_name].add_note(genanki.Note(
-            model=models[note.kind], fields=list(note.fields), guid=note.guid, tags=list(note.tags)))
-    if definition.name not in decks:
-        decks[definition.name] = genanki.Deck(definition.id, definition.name, description=definition.description)
+            decks[note.deck_name] = genanki.Deck(subdeck_id(definition.id, note.deck_name), note.deck_name,
+                                                 description=description)
+        decks[note.deck_name].add_note(_TimedNote(mtimes[note.guid], model=models[note.kind], fields=list(note.fields),
+                                                  guid=note.guid, tags=list(note.tags)))
+    return list(decks.values())
 
+
+def collection_bytes(decks: list[genanki.Deck], timestamp: int, scratch: Path) -> bytes:
+    """The package's SQLite collection, built in memory (in ``scratch``, a folder of ours,
+    where Python's sqlite3 cannot serialise a database)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        genanki.Package(decks).write_to_db(conn.cursor(), timestamp, itertools.count(timestamp * 1000))
+        conn.commit()
+        if hasattr(conn, "serialize"):
+            return conn.serialize()
+        with tempfile.TemporaryDirectory(dir=scratch, prefix=".collection.") as folder:  # pragma: no cover - 3.10
+            disk = sqlite3.connect(Path(folder) / "collection.anki2")
+            conn.backup(disk)
+            disk.close()
+            return (Path(folder) / "collection.anki2").read_bytes()
+    except sqlite3.Error as exc:
+        raise QuizgenError(f"cannot build the Anki collection: {exc}") from None
+    finally:
+        conn.close()
+
+
+def write_package(path: Path, collection: bytes, media: dict[str, str]) -> None:
+    """The .apkg: a zip of the collection, the media index and the media, dated ZIP_DATE."""
+    names = sorted(media)
+    entries = [("collection.anki2", collection),
+               ("media", json.dumps({str(k): name for k, name in enumerate(names)}).encode("utf-8")),
+               *((str(k), media[name].encode("utf-8")) for k, name in enumerate(names))]
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            package.writestr(info, data)
+
+
+def write_deck(definition: DeckDefinition, out_dir: Path, timestamp: int,
+               tick: Callable[[int], None] = lambda n: None,
+               announce: Callable[[BuildReport], None] = lambda report: None) -> BuildReport:
+    """Build one deck into ``out_dir``: the .apkg and its manifest, replaced together.
+
+    ``announce`` gets the report when both files are complete, before they replace the
+    old ones, so the list of retired notes is shown before the manifest changes.
+    """
     out_dir = Path(out_dir)
+    manifest_file = manifest_path(out_dir, definition.stem)
+    previous = previous_build(definition, out_dir)  # checked before anything is written
+    writer = HtmlWriter()
+    notes = deck_notes(definition, writer, tick)
+    apkg = out_dir / f"{definition.stem}.apkg"
+    manifest, mtimes, report = plan_build(definition, notes, previous, timestamp, apkg)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise QuizgenError(f"cannot create {out_dir}: {exc.strerror or exc}") from None
-    apkg = out_dir / f"{definition.stem}.apkg"
-    manifest_path = out_dir / f"{definition.stem}.manifest.json"
-    previous, previous_searches = _read_manifest(manifest_path)
-    current = {n.guid: n.content_hash for n in notes}
-
-    with tempfile.TemporaryDirectory(prefix="quizgen-media-") as media_dir:
-        media_files = []
-        for name, svg in sorted(writer.media.items()):
-            path = Path(media_dir) / name
-            path.write_text(svg, encoding="utf-8")
-            media_files.append(str(path))
-        package = genanki.Package(list(decks.values()), media_files=media_files)
-        atomic_write_with(apkg, lambda tmp: package.write_to_file(str(tmp), timestamp=timestamp))
-    manifest = {"deck": definition.name, "deck_id": definition.id, "timestamp": timestamp, "notes": current,
-                "searches": {n.guid: n.search for n in notes}}
-    atomic_write(manifest_path, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8"))
-
-    new = sum(1 for g in current if g not in previous)
-    changed = sum(1 for g, h in current.items() if g in previous and previous[g] != h)
-    retired = tuple(previous_searches[g] for g in previous if g not in current)
-    return BuildReport(apkg, len(notes), new, changed, len(current) - new - changed, retired)
+    collection = collection_bytes(anki_decks(definition, notes, mtimes), manifest.timestamp, out_dir)
+    write_together({apkg: lambda tmp: write_package(tmp, collection, writer.media),
+                    manifest_file: manifest.to_bytes()},
+                   before_commit=lambda: announce(report))
+    return report
 
 
-def _read_manifest(path: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """The previous build's GUID -> content hash and GUID -> Anki search."""
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        return dict(manifest["notes"]), dict(manifest["searches"])
-    except FileNotFoundError:
-        return {}, {}
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise QuizgenError(f"{path}: unreadable manifest ({exc}); delete it to start afresh") from None
+def previous_build(definition: DeckDefinition, out_dir: Path) -> Manifest | None:
+    """The manifest of the last build of this deck into ``out_dir``, checked; None if none."""
+    if Path(out_dir).exists() and not Path(out_dir).is_dir():
+        raise QuizgenError(f"cannot write into {out_dir}: it is not a folder")
+    return read_manifest(manifest_path(out_dir, definition.stem), definition.id)
+
+
+def forget_retired(definition: DeckDefinition, out_dir: Path) -> int:
+    """Drop the retired notes from a deck's manifest (the user has deleted them); how many."""
+    manifest = _built(definition, out_dir)
+    count = len(manifest.retired)
+    if count:
+        manifest.retired = {}
+        write_together({manifest_path(out_dir, definition.stem): manifest.to_bytes()})
+    return count
+
+
+def retired_searches(definition: DeckDefinition, out_dir: Path) -> list[str]:
+    """The Anki searches of a deck's retired notes, as its manifest lists them."""
+    return list(_built(definition, out_dir).retired.values())
+
+
+def _built(definition: DeckDefinition, out_dir: Path) -> Manifest:
+    manifest = previous_build(definition, out_dir)
+    if manifest is None:
+        raise QuizgenError(f"{manifest_path(out_dir, definition.stem)}: no manifest; "
+                           f"{definition.path} has not been built into {out_dir}")
+    return manifest

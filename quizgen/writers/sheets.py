@@ -19,6 +19,7 @@ import json
 import re
 import shlex
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -42,7 +43,7 @@ from quizgen.render.html import HtmlWriter
 from quizgen.render.latex import latex
 from quizgen.render.text import inline as plain_inline
 from quizgen.resources import jinja_env, shipped
-from quizgen.writers.output import atomic_write
+from quizgen.writers.output import write_together
 
 KEY_MODES = ("appended", "separate", "none")
 MAX_QUESTIONS = 200
@@ -260,11 +261,8 @@ def packed_order(sheet: Sheet) -> list[int]:
 def _measure(sheet: Sheet) -> tuple[float, list[float]]:
     """Heights in points of the sheet's header and of each question, as Typst lays them out."""
     source, files = typst_source(sheet, "measure", dt.date(2000, 1, 1))
-    with tempfile.TemporaryDirectory(prefix="quizgen-typst-") as root:
-        for name, svg in files.items():
-            (Path(root) / name).write_text(svg, encoding="utf-8")
-        main = Path(root) / "sheet.typ"
-        main.write_text(source, encoding="utf-8")
+    with typst_workspace(source, files) as main:
+        root = str(main.parent)
         header = json.loads(typst.query(str(main), "<header>", field="value", one=True, root=root,
                                         ignore_system_fonts=True))
         heights = json.loads(typst.query(str(main), "<question>", field="value", root=root, ignore_system_fonts=True))
@@ -350,16 +348,27 @@ def typst_source(sheet: Sheet, part: str, date: dt.date) -> tuple[str, dict[str,
 
 def compile_pdf(source: str, files: dict[str, str], timestamp: float) -> bytes:
     """Compile with the fonts Typst ships and nothing from the network or the system."""
-    with tempfile.TemporaryDirectory(prefix="quizgen-typst-") as root:
-        for name, svg in files.items():
-            (Path(root) / name).write_text(svg, encoding="utf-8")
-        main = Path(root) / "sheet.typ"
-        main.write_text(source, encoding="utf-8")
+    with typst_workspace(source, files) as main:
         try:
-            return typst.compile(str(main), root=root, ignore_system_fonts=True, format="pdf",
+            return typst.compile(str(main), root=str(main.parent), ignore_system_fonts=True, format="pdf",
                                  timestamp=int(timestamp))
         except typst.TypstError as exc:  # a bug in our templates, not in user input
             raise RuntimeError(f"Typst could not compile the sheet: {exc.message}\n{exc.diagnostic}") from exc
+
+
+@contextmanager
+def typst_workspace(source: str, files: dict[str, str]) -> Iterator[Path]:
+    """A temporary folder holding the Typst source (its ``sheet.typ``, yielded) and the
+    figure files it includes; a full or unwritable $TMPDIR is a one-line error."""
+    try:
+        with tempfile.TemporaryDirectory(prefix="quizgen-typst-") as root:
+            for name, svg in files.items():
+                (Path(root) / name).write_text(svg, encoding="utf-8")
+            main = Path(root) / "sheet.typ"
+            main.write_text(source, encoding="utf-8")
+            yield main
+    except OSError as exc:
+        raise QuizgenError(f"cannot lay out the sheet in the temporary folder: {exc.strerror or exc}") from None
 
 
 # --------------------------------------------------------------------------- HTML
@@ -413,15 +422,15 @@ def write_sheet(sheet: Sheet, out_dir: Path, stem: str | None = None, *, key: st
     """Write one variant's files (named ``stem``, by default the sheet's own stem)."""
     date = dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).date()
     _make_dir(out_dir)
-    written = []
+    written: dict[Path, bytes] = {}  # a sheet and its key are replaced together or not at all
     for part, path in sheet_files(out_dir, stem or sheet.stem, key=key, formats=formats):
         if path.suffix == ".pdf":
             source, files = typst_source(sheet, part, date)
-            atomic_write(path, compile_pdf(source, files, timestamp))
+            written[path] = compile_pdf(source, files, timestamp)
         else:
-            atomic_write(path, html_page(sheet, part, date).encode("utf-8"))
-        written.append(path)
-    return written
+            written[path] = html_page(sheet, part, date).encode("utf-8")
+    write_together(written)
+    return list(written)
 
 
 # --------------------------------------------------------------------------- class roster
@@ -469,11 +478,10 @@ def write_roster(rows: list[RosterRow], out_dir: Path, stem: str, title: str, re
     """A CSV and a printable PDF page listing every student's seed, files and letters."""
     _make_dir(out_dir)
     csv_path, pdf_path = roster_files(out_dir, stem)
-    atomic_write(csv_path, roster_csv(rows).encode("utf-8"))
     date = dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).date()
     source = jinja_env().get_template("sheet/roster.typ").render(title=title, rows=rows, date=date,
                                                                  regenerate=regenerate, key_note=_key_note(rows))
-    atomic_write(pdf_path, compile_pdf(source, {}, timestamp))
+    write_together({csv_path: roster_csv(rows).encode("utf-8"), pdf_path: compile_pdf(source, {}, timestamp)})
     return [csv_path, pdf_path]
 
 
