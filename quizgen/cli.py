@@ -6,6 +6,7 @@ traceback and no partial output file.
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from quizgen.decks import KINDS, deck_files, load_deck
 from quizgen.errors import QuizgenError
 from quizgen.families import FAMILIES
 from quizgen.model.family import make_case, make_problem
+from quizgen.writers.practice import DEFAULT_POOL, MAX_POOL, PracticePlan, pool, practice_page
 from quizgen.writers.output import atomic_write, build_timestamp
 from quizgen.render import text
 from quizgen.resources import shipped
@@ -302,6 +304,56 @@ def sheet(deck: Path | None, families: tuple[str, ...], count: int, difficulty: 
     for path, replaced in write_class(plan, base, students, names, names_file=names_file, title=title,
                                       out_dir=out_dir, key=key, formats=formats, timestamp=stamp):
         click.echo(f"{path} (replaced an existing file)" if replaced else str(path))
+
+
+@cli.command()
+@click.option("--family", "families", multiple=True, help="A family id; repeat for several (default: all).")
+@click.option("--deck", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Practise the families of a deck file's sections.")
+@click.option("--count", type=int, default=DEFAULT_POOL, show_default=True,
+              help=f"Problems per family and level in the page's pool (1 to {MAX_POOL}).")
+@click.option("--difficulty", default=None, help="easy, medium or hard (default: all three levels).")
+@click.option("--seed", type=int, default=None, help="Base seed of the pool (default: the deck's seed, else 0).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("practice.html"),
+              show_default=True, help="The HTML file to write.")
+def practice(families: tuple[str, ...], deck: Path | None, count: int, difficulty: str | None, seed: int | None,
+             output: Path) -> None:
+    """Write a self-contained practice page that checks typed answers and names the mistake.
+
+    Open the file in any browser, also offline and on a phone: answer a problem and the
+    page says whether it is right, and, when a wrong answer is what a known mistake gives,
+    which mistake; then it shows the worked steps. Progress is kept in the browser.
+
+    \b
+    Examples:
+      quizgen practice -o practice.html
+      quizgen practice --deck decks/everything.toml -o practice.html
+      quizgen practice --family qk.softmax --family qk.scores --count 30
+    """
+    if deck is not None and families:
+        raise QuizgenError("--family does not go with --deck: the deck's sections name the families")
+    if not 1 <= count <= MAX_POOL:
+        raise QuizgenError(f"count must be between 1 and {MAX_POOL}, not {count}")
+    definition = load_deck(deck) if deck is not None else None
+    chosen = tuple(dict.fromkeys(s.family for s in definition.sections)) if definition else families
+    base = seed if seed is not None else (definition.seed if definition else 0)
+    if base < 0:
+        raise QuizgenError(f"seed must be non-negative, not {base}")
+    levels = check_request(chosen or FAMILIES, count, difficulty)[0].levels
+    plan = PracticePlan(tuple(chosen or FAMILIES), (difficulty,) if difficulty else tuple(levels), count, base)
+    command = practice_command(families, deck, count, difficulty, base, output)
+    problems = pool(plan)
+    atomic_write(output, practice_page(plan, problems, command).encode("utf-8"))
+    click.echo(f"{output}: {len(problems)} problems of {len(set(p.family for p in problems))} families")
+
+
+def practice_command(families: tuple[str, ...], deck: Path | None, count: int, difficulty: str | None, seed: int,
+                     output: Path) -> str:
+    """The command that writes this page again, as printed on it."""
+    words = ["quizgen", "practice"]
+    words += ["--deck", str(deck)] if deck is not None else [w for f in families for w in ("--family", f)]
+    words += ["--count", str(count), "--seed", str(seed)] + (["--difficulty", difficulty] if difficulty else [])
+    return shlex.join(words + ["-o", output.name])
 
 
 def main() -> None:

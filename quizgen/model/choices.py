@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -16,11 +17,12 @@ LETTERS = "ABCD"
 
 @dataclass(frozen=True)
 class Option:
-    """A lettered option; ``mistake`` is None for the right one."""
+    """A lettered option with its value; ``mistake`` is None for the right one."""
 
     letter: str
     pieces: tuple[Inline, ...]
     mistake: Mistake | None
+    value: Any = None
 
     @property
     def right(self) -> bool:
@@ -31,7 +33,7 @@ def lettered_options(problem: Problem) -> list[Option]:
     """The right option and up to three distractors, shuffled by a generator seeded from
     the problem id, so a card and a printed sheet letter them the same way."""
     s = problem.solution
-    entries = [(s.choice, None)] + [(d.choice, d.mistake) for d in s.distractors[:MAX_OPTIONS - 1]]
+    entries = [(s.choice, None, s.value)] + [(d.choice, d.mistake, d.value) for d in s.distractors[:MAX_OPTIONS - 1]]
     digest = hashlib.sha256(problem.id.encode("utf-8")).digest()
     order = np.random.default_rng(int.from_bytes(digest[:8], "little")).permutation(len(entries))
     return [Option(letter, *entries[k]) for letter, k in zip(LETTERS, order)]

@@ -1,0 +1,132 @@
+"""The practice page: one self-contained HTML file that checks typed answers.
+
+A pool of problems (some per family and level) is rendered once, with MathML maths and
+inline SVG figures, and embedded in the page as gzip-compressed, base64-encoded JSON: the
+page needs no server and no network, and the answers are not readable at a glance in its
+source (encoded, not encrypted: this is self-study). For each problem the page knows the
+right value and the value every named mistake computes, so a wrong answer that equals a
+mistake's value is named and explained.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from quizgen.batch import check_request
+from quizgen.model.choices import lettered_options
+from quizgen.model.family import make_problem
+from quizgen.model.problem import Problem
+from quizgen.model.seeding import derive_seeds
+from quizgen.render.html import HtmlWriter
+from quizgen.resources import jinja_env
+from quizgen.writers.sheets import mathml_display, mathml_inline
+
+DEFAULT_POOL = 20
+MAX_POOL = 50
+
+
+@dataclass(frozen=True)
+class PracticePlan:
+    """What a practice page holds: families, levels, problems per family and level, seed."""
+
+    family_ids: tuple[str, ...]
+    levels: tuple[str, ...]
+    count: int
+    seed: int
+
+
+def pool(plan: PracticePlan) -> list[Problem]:
+    """``plan.count`` problems of each family at each level, each level its own seed stream."""
+    problems = []
+    for family in check_request(plan.family_ids, plan.count, None):
+        for level in plan.levels:
+            stream = list(family.levels).index(level)
+            for seed in derive_seeds(plan.seed, family.id, plan.count, stream=stream):
+                problems.append(make_problem(family, seed, level))
+    return problems
+
+
+def answer_form(value: Any, decimals: int | None) -> dict[str, Any]:
+    """How a student enters an answer of this shape: a number, a vector or matrix grid sized
+    to the answer, a set of integers (any order), yes/no, labelled fields for a mapping, or
+    a choice among the options when the answer is text (a shape, a verdict, a vertex list)."""
+    if isinstance(value, bool):
+        return {"kind": "yesno"}
+    if _is_number(value):
+        return {"kind": "number"}
+    if isinstance(value, dict) and value:
+        return {"kind": "fields", "fields": [{"label": str(k), "form": answer_form(v, decimals)}
+                                             for k, v in value.items()]}
+    if isinstance(value, list) and value and all(_is_number(v) for v in value):
+        if decimals is None and all(isinstance(v, int) for v in value) and value == sorted(set(value)):
+            return {"kind": "set"}
+        return {"kind": "vector", "size": len(value)}
+    if isinstance(value, list) and value == [] and decimals is None:
+        return {"kind": "set"}
+    if (isinstance(value, list) and value and all(isinstance(r, list) and r and all(_is_number(v) for v in r)
+                                                  for r in value)
+            and len({len(r) for r in value}) == 1):
+        return {"kind": "matrix", "rows": len(value), "cols": len(value[0])}
+    return {"kind": "choice"}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def payload(problem: Problem) -> dict[str, Any]:
+    """Everything the page needs for one problem, as JSON: content as HTML, the right value,
+    and each option with its value and, for a wrong one, the mistake behind it."""
+    writer = HtmlWriter(inline_math=mathml_inline, display_math=mathml_display, inline_svg=True)
+    s = problem.solution
+    options = [
+        {"letter": o.letter, "html": str(writer.pieces(o.pieces)), "value": o.value,
+         "mistake": None if o.right else {"name": o.mistake.name, "explanation": o.mistake.explanation}}
+        for o in lettered_options(problem)
+    ]
+    return {
+        "id": problem.id,
+        "family": problem.family,
+        "level": problem.difficulty,
+        "prompt": str(writer.blocks(s.prompt)),
+        "question": str(writer.pieces(s.question)),
+        "form": answer_form(s.value, s.decimals),
+        "value": s.value,
+        "decimals": s.decimals,
+        "options": options,
+        "mistakes": [{"name": d.mistake.name, "explanation": d.mistake.explanation, "value": d.value}
+                     for d in s.distractors],
+        "answer": str(writer.blocks(s.answer)),
+        "steps": [{"title": st.title, "body": str(writer.blocks(st.blocks))} for st in s.steps],
+    }
+
+
+def encode(data: Any) -> str:
+    """JSON, gzip-compressed (no timestamp, so the page is byte-stable) and base64-encoded."""
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    return base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii")
+
+
+def practice_page(plan: PracticePlan, problems: list[Problem], command: str) -> str:
+    """The whole page as one HTML string."""
+    from quizgen.families import FAMILIES
+
+    titles = {fid: FAMILIES[fid].title for fid in dict.fromkeys(p.family for p in problems)}
+    data = {"families": titles, "levels": list(plan.levels), "problems": [payload(p) for p in problems]}
+    blob = encode(data)
+    return jinja_env().get_template("practice/practice.html").render(
+        pool=Markup(blob),
+        pool_id=hashlib.sha256(blob.encode("ascii")).hexdigest()[:16],
+        count=plan.count,
+        seed=plan.seed,
+        total=len(problems),
+        families=len(titles),
+        command=command,
+    )

@@ -1,0 +1,274 @@
+"""The practice page: its data, its command, and what a student sees in a real browser.
+
+The browser tests drive the system's Chromium (Playwright with ``executable_path``); they
+fail, not skip, when it is missing, so CI cannot pass without them.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import re
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from click.testing import CliRunner
+
+from quizgen.cli import cli
+from quizgen.families import FAMILIES
+from quizgen.model.family import printed
+from quizgen.model.mistakes import FORGOT_SCALE, ROWS_COLUMNS_SWAPPED
+from quizgen.writers.practice import PracticePlan, answer_form, encode, payload, pool, practice_page
+
+PHONE = {"width": 400, "height": 800}
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@contextmanager
+def chromium_page(viewport: dict[str, int] | None = None, offline: bool = False) -> Iterator[Any]:
+    """A fresh page (empty localStorage) in the system's headless Chromium."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: the README's test command installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        context = browser.new_context(viewport=viewport or {"width": 1000, "height": 900}, offline=offline)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        try:
+            yield page
+        finally:
+            browser.close()
+        assert not errors, errors
+
+
+# ------------------------------------------------------------------ the page's data
+
+
+def test_answer_form_fits_the_shape_of_the_answer():
+    assert answer_form(0.25, 3) == {"kind": "number"}
+    assert answer_form([0.1, 0.9], 3) == {"kind": "vector", "size": 2}
+    assert answer_form([[1, 0], [0, 1], [1, 1]], None) == {"kind": "matrix", "rows": 3, "cols": 2}
+    assert answer_form([2, 5, 9], None) == {"kind": "set"}
+    assert answer_form([], None) == {"kind": "set"}
+    assert answer_form([5, 2], None) == {"kind": "vector", "size": 2}  # an order: not a set
+    assert answer_form(True, None) == {"kind": "yesno"}
+    assert answer_form("4 × 16", None) == {"kind": "choice"}
+    assert answer_form({"3": [6], "6": []}, None) == {
+        "kind": "fields", "fields": [{"label": "3", "form": {"kind": "set"}}, {"label": "6", "form": {"kind": "set"}}]}
+
+
+def test_pool_is_reproducible_and_covers_every_level():
+    plan = PracticePlan(("qk.softmax", "circuits.induction"), ("easy", "medium", "hard"), 4, 11)
+    first, again = pool(plan), pool(plan)
+    assert [p.id for p in first] == [p.id for p in again]
+    assert len(first) == 2 * 3 * 4
+    assert {(p.family, p.difficulty) for p in first} == {(f, lv) for f in plan.family_ids for lv in plan.levels}
+    assert len({p.id for p in first}) == len(first)
+
+
+def test_the_pool_decodes_to_the_problems_and_hides_the_answers_from_a_glance():
+    plan = PracticePlan(("qk.softmax",), ("medium",), 3, 5)
+    problems = pool(plan)
+    page = practice_page(plan, problems, "quizgen practice")
+    blob = re.search(r'<script id="pool"[^>]*>([^<]+)</script>', page).group(1)
+    data = json.loads(gzip.decompress(base64.b64decode(blob)))
+    assert [p["id"] for p in data["problems"]] == [p.id for p in problems]
+    assert data["problems"][0] == json.loads(json.dumps(payload(problems[0])))
+    for p in problems:  # neither a mistake's explanation nor a worked step is in the page as text
+        for d in p.solution.distractors:
+            assert d.mistake.explanation not in page
+        assert p.solution.steps[0].title not in page
+    assert "http://" not in page and "https://" not in page  # nothing to fetch: works offline
+
+
+def test_encoding_is_byte_stable():
+    assert encode({"a": [1, 2.5, "x"]}) == encode({"a": [1, 2.5, "x"]})
+
+
+# ------------------------------------------------------------------ the command
+
+
+def test_practice_command_writes_one_page(tmp_path):
+    out = tmp_path / "p.html"
+    result = CliRunner().invoke(cli, ["practice", "--family", "qk.softmax", "--count", "2", "--seed", "3",
+                                      "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "6 problems of 1 families" in result.output
+    page = out.read_text(encoding="utf-8")
+    assert "quizgen practice --family qk.softmax --count 2 --seed 3 -o p.html" in page
+    assert list(tmp_path.iterdir()) == [out]
+
+
+def test_practice_from_a_deck_takes_its_families(tmp_path):
+    out = tmp_path / "p.html"
+    deck = Path(__file__).parent.parent / "decks" / "ablation.toml"
+    result = CliRunner().invoke(cli, ["practice", "--deck", str(deck), "--count", "1", "--difficulty", "easy",
+                                      "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.exists()
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--count", "0"], "count must be between 1 and 50"),
+    (["--family", "nope"], "unknown family 'nope'"),
+    (["--difficulty", "extreme"], "unknown difficulty 'extreme'"),
+    (["--seed", "-1"], "seed must be non-negative"),
+    (["--deck", "decks/ablation.toml", "--family", "qk.scores"], "--family does not go with --deck"),
+])
+def test_practice_errors_are_one_line(tmp_path, args, message):
+    out = tmp_path / "p.html"
+    result = CliRunner().invoke(cli, ["practice", *args, "-o", str(out)])
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------------ in the browser
+
+
+@pytest.fixture(scope="module")
+def page_file(tmp_path_factory) -> tuple[Path, dict[str, Any]]:
+    plan = PracticePlan(("qk.softmax", "qk.scores"), ("easy", "medium", "hard"), 6, 2026)
+    problems = pool(plan)
+    path = tmp_path_factory.mktemp("practice") / "practice.html"
+    path.write_text(practice_page(plan, problems, "quizgen practice"), encoding="utf-8")
+    return path, {p.id: p for p in problems}
+
+
+def problem_with(problems: dict, family: str, mistake: str):
+    """A problem of ``family`` that the page asks as typed input, with a distractor from ``mistake``."""
+    for p in problems.values():
+        form = answer_form(p.solution.value, p.solution.decimals)
+        if p.family == family and form["kind"] != "choice" and any(
+                d.mistake.name == mistake for d in p.solution.distractors):
+            return p, next(d for d in p.solution.distractors if d.mistake.name == mistake)
+    raise AssertionError(f"no {family} problem with a {mistake} distractor in the pool")
+
+
+def fill(page, form: dict, value: Any, path: str = "a") -> None:
+    """Type ``value`` into the inputs of ``form`` as a student would."""
+    match form["kind"]:
+        case "number":
+            page.fill(f'[data-path="{path}"]', str(value))
+        case "vector":
+            for i, v in enumerate(value):
+                page.fill(f'[data-path="{path}/{i}"]', str(v))
+        case "matrix":
+            for r, row in enumerate(value):
+                for c, v in enumerate(row):
+                    page.fill(f'[data-path="{path}/{r}/{c}"]', str(v))
+        case "set":
+            page.fill(f'[data-path="{path}"]', ", ".join(str(v) for v in reversed(value)))
+        case "yesno":
+            page.check(f'[data-path="{path}"][value="{"true" if value else "false"}"]')
+        case "fields":
+            for i, field in enumerate(form["fields"]):
+                fill(page, field["form"], value[field["label"]], f"{path}/{i}")
+
+
+def open_problem(browser_page, path: Path, problem) -> None:
+    browser_page.goto(f"{path.as_uri()}#problem={problem.id}")
+    browser_page.wait_for_selector("#check")
+    assert problem.id in browser_page.inner_text("#problem")
+
+
+def check(browser_page) -> str:
+    browser_page.click("#check")
+    return browser_page.inner_text("#feedback")
+
+
+def test_right_answer_shows_the_worked_steps(page_file):
+    path, problems = page_file
+    problem, _ = problem_with(problems, "qk.softmax", FORGOT_SCALE.name)
+    with chromium_page() as page:
+        open_problem(page, path, problem)
+        assert not page.is_visible(".worked")
+        fill(page, answer_form(problem.solution.value, problem.solution.decimals), problem.solution.value)
+        assert check(page).startswith("Right.")
+        assert page.is_visible(".worked")
+        assert problem.solution.steps[0].title in page.inner_text(".worked")
+
+
+def test_forgetting_the_scale_is_named(page_file):
+    path, problems = page_file
+    problem, distractor = problem_with(problems, "qk.softmax", FORGOT_SCALE.name)
+    with chromium_page() as page:
+        open_problem(page, path, problem)
+        fill(page, answer_form(problem.solution.value, problem.solution.decimals), distractor.value)
+        feedback = check(page)
+        assert feedback.startswith("Not right.")
+        assert FORGOT_SCALE.explanation in feedback and FORGOT_SCALE.name in feedback
+        assert page.is_visible(".worked")
+
+
+def test_rows_and_columns_swapped_is_named(page_file):
+    path, problems = page_file
+    problem, distractor = problem_with(problems, "qk.scores", ROWS_COLUMNS_SWAPPED.name)
+    with chromium_page() as page:
+        open_problem(page, path, problem)
+        fill(page, answer_form(problem.solution.value, problem.solution.decimals), distractor.value)
+        feedback = check(page)
+        assert ROWS_COLUMNS_SWAPPED.explanation in feedback
+
+
+def test_another_wrong_answer_points_at_the_first_wrong_entry(page_file):
+    path, problems = page_file
+    problem, _ = problem_with(problems, "qk.softmax", FORGOT_SCALE.name)
+    form = answer_form(problem.solution.value, problem.solution.decimals)
+    wrong = list(problem.solution.value)
+    wrong[1] = round(wrong[1] + 0.25, 3)
+    assert all(printed(wrong, 3) != printed(d.value, 3) for d in problem.solution.distractors)
+    with chromium_page() as page:
+        open_problem(page, path, problem)
+        fill(page, form, wrong)
+        feedback = check(page)
+        assert "The first wrong entry is entry 2." in feedback
+
+
+def test_choosing_a_wrong_option_names_its_mistake(page_file):
+    path, problems = page_file
+    problem = next(iter(problems.values()))
+    from quizgen.model.choices import lettered_options
+    wrong = next(o for o in lettered_options(problem) if not o.right)
+    with chromium_page() as page:
+        open_problem(page, path, problem)
+        if page.is_visible("#swap"):
+            page.click("#swap")
+        page.check(f'input[name="option"][value="{"ABCD".index(wrong.letter)}"]')
+        assert wrong.mistake.explanation in check(page)
+
+
+def test_progress_counts_first_tries_per_family_and_finds_the_weakest(page_file):
+    path, problems = page_file
+    problem, distractor = problem_with(problems, "qk.softmax", FORGOT_SCALE.name)
+    form = answer_form(problem.solution.value, problem.solution.decimals)
+    with chromium_page() as page:
+        open_problem(page, path, problem)
+        fill(page, form, distractor.value)
+        check(page)
+        fill(page, form, problem.solution.value)
+        assert check(page).startswith("Right.")  # a second try is not a first-time right
+        row = page.inner_text('#stats tr[data-family="qk.softmax"]')
+        assert re.search(r"\b1\s+0 %", row), row
+        page.reload()
+        page.wait_for_selector("#check")
+        assert re.search(r"\b1\s+0 %", page.inner_text('#stats tr[data-family="qk.softmax"]'))
+        page.click("#weakest")
+        assert page.input_value("#family") == "qk.softmax"
+        assert "qk.softmax/" in page.inner_text("#problem .meta")
+
+
+def test_the_page_works_offline_and_fits_a_phone(page_file):
+    path, problems = page_file
+    problem, _ = problem_with(problems, "qk.scores", ROWS_COLUMNS_SWAPPED.name)
+    with chromium_page(viewport=PHONE, offline=True) as page:
+        open_problem(page, path, problem)
+        fill(page, answer_form(problem.solution.value, problem.solution.decimals), problem.solution.value)
+        assert check(page).startswith("Right.")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
