@@ -19,11 +19,12 @@ from click.testing import CliRunner
 
 from quizgen.cli import cli
 from quizgen.families import FAMILIES
-from quizgen.model.family import printed
+from quizgen.model.family import make_problem, printed
 from quizgen.model.mistakes import FORGOT_SCALE, ROWS_COLUMNS_SWAPPED
-from quizgen.writers.practice import PracticePlan, answer_form, encode, payload, pool, practice_page
+from quizgen.writers.practice import PracticePlan, answer_form, encode, payload, pool, practice_page, solution_form
 
 PHONE = {"width": 400, "height": 800}
+KINDS = {"number", "vector", "matrix", "set", "yesno", "text", "choice", "fields"}
 CHROMIUM = Path("/usr/bin/chromium")
 
 
@@ -54,13 +55,35 @@ def test_answer_form_fits_the_shape_of_the_answer():
     assert answer_form(0.25, 3) == {"kind": "number"}
     assert answer_form([0.1, 0.9], 3) == {"kind": "vector", "size": 2}
     assert answer_form([[1, 0], [0, 1], [1, 1]], None) == {"kind": "matrix", "rows": 3, "cols": 2}
-    assert answer_form([2, 5, 9], None) == {"kind": "set"}
-    assert answer_form([], None) == {"kind": "set"}
-    assert answer_form([5, 2], None) == {"kind": "vector", "size": 2}  # an order: not a set
+    assert answer_form([2, 5, 9], None) == {"kind": "vector", "size": 3}
     assert answer_form(True, None) == {"kind": "yesno"}
     assert answer_form("4 × 16", None) == {"kind": "choice"}
-    assert answer_form({"3": [6], "6": []}, None) == {
-        "kind": "fields", "fields": [{"label": "3", "form": {"kind": "set"}}, {"label": "6", "form": {"kind": "set"}}]}
+    assert answer_form([2.5, True], None) == {"kind": "choice"}
+    assert answer_form({"3": [6], "6": [2, 3]}, None) == {"kind": "fields", "list": False, "fields": [
+        {"label": "3", "form": {"kind": "vector", "size": 1}}, {"label": "6", "form": {"kind": "vector", "size": 2}}]}
+
+
+def test_a_family_says_how_its_answer_is_typed():
+    assert answer_form([2, 5, 9], None, "set") == {"kind": "set"}
+    assert answer_form({"3": [6], "6": []}, None, {"each": "set"}) == {"kind": "fields", "list": False, "fields": [
+        {"label": "3", "form": {"kind": "set"}}, {"label": "6", "form": {"kind": "set"}}]}
+    assert answer_form([0.35, False], 3, [["score", "number"], ["dependency", "yesno"]]) == {
+        "kind": "fields", "list": True,
+        "fields": [{"label": "score", "form": {"kind": "number"}}, {"label": "dependency", "form": {"kind": "yesno"}}]}
+    assert answer_form([4, "sat"], None, [["position", "number"], ["token", "text"]])["fields"][1]["form"] == {
+        "kind": "text"}
+    with pytest.raises(ValueError):
+        answer_form([1, 2, 3], None, [["only", "number"]])
+
+
+def test_every_family_answer_can_be_entered():
+    """Every problem of every family gets an entry form that fits its value."""
+    for fid, family in FAMILIES.items():
+        for level in family.levels:
+            for seed in range(20):
+                s = make_problem(family, seed, level).solution
+                form = solution_form(s)
+                assert form["kind"] in KINDS, (fid, level, seed, form)
 
 
 def test_pool_is_reproducible_and_covers_every_level():
@@ -144,32 +167,40 @@ def page_file(tmp_path_factory) -> tuple[Path, dict[str, Any]]:
 def problem_with(problems: dict, family: str, mistake: str):
     """A problem of ``family`` that the page asks as typed input, with a distractor from ``mistake``."""
     for p in problems.values():
-        form = answer_form(p.solution.value, p.solution.decimals)
+        form = solution_form(p.solution)
         if p.family == family and form["kind"] != "choice" and any(
                 d.mistake.name == mistake for d in p.solution.distractors):
             return p, next(d for d in p.solution.distractors if d.mistake.name == mistake)
     raise AssertionError(f"no {family} problem with a {mistake} distractor in the pool")
 
 
-def fill(page, form: dict, value: Any, path: str = "a") -> None:
+def typed(value: float, decimals: int | None) -> str:
+    """A number as a student types it: at the printed precision, with the true minus sign."""
+    text = str(value) if decimals is None else f"{value:.{decimals}f}"
+    return text.replace("-", "\u2212")
+
+
+def fill(page, form: dict, value: Any, decimals: int | None, path: str = "a") -> None:
     """Type ``value`` into the inputs of ``form`` as a student would."""
     match form["kind"]:
         case "number":
-            page.fill(f'[data-path="{path}"]', str(value))
+            page.fill(f'[data-path="{path}"]', typed(value, decimals))
         case "vector":
             for i, v in enumerate(value):
-                page.fill(f'[data-path="{path}/{i}"]', str(v))
+                page.fill(f'[data-path="{path}/{i}"]', typed(v, decimals))
         case "matrix":
             for r, row in enumerate(value):
                 for c, v in enumerate(row):
-                    page.fill(f'[data-path="{path}/{r}/{c}"]', str(v))
+                    page.fill(f'[data-path="{path}/{r}/{c}"]', typed(v, decimals))
         case "set":
             page.fill(f'[data-path="{path}"]', ", ".join(str(v) for v in reversed(value)))
+        case "text":
+            page.fill(f'[data-path="{path}"]', value.upper())
         case "yesno":
             page.check(f'[data-path="{path}"][value="{"true" if value else "false"}"]')
         case "fields":
             for i, field in enumerate(form["fields"]):
-                fill(page, field["form"], value[field["label"]], f"{path}/{i}")
+                fill(page, field["form"], value[i if form["list"] else field["label"]], decimals, f"{path}/{i}")
 
 
 def open_problem(browser_page, path: Path, problem) -> None:
@@ -189,7 +220,8 @@ def test_right_answer_shows_the_worked_steps(page_file):
     with chromium_page() as page:
         open_problem(page, path, problem)
         assert not page.is_visible(".worked")
-        fill(page, answer_form(problem.solution.value, problem.solution.decimals), problem.solution.value)
+        fill(page, solution_form(problem.solution), problem.solution.value,
+             problem.solution.decimals)
         assert check(page).startswith("Right.")
         assert page.is_visible(".worked")
         assert problem.solution.steps[0].title in page.inner_text(".worked")
@@ -200,7 +232,8 @@ def test_forgetting_the_scale_is_named(page_file):
     problem, distractor = problem_with(problems, "qk.softmax", FORGOT_SCALE.name)
     with chromium_page() as page:
         open_problem(page, path, problem)
-        fill(page, answer_form(problem.solution.value, problem.solution.decimals), distractor.value)
+        fill(page, solution_form(problem.solution), distractor.value,
+             problem.solution.decimals)
         feedback = check(page)
         assert feedback.startswith("Not right.")
         assert FORGOT_SCALE.explanation in feedback and FORGOT_SCALE.name in feedback
@@ -212,7 +245,8 @@ def test_rows_and_columns_swapped_is_named(page_file):
     problem, distractor = problem_with(problems, "qk.scores", ROWS_COLUMNS_SWAPPED.name)
     with chromium_page() as page:
         open_problem(page, path, problem)
-        fill(page, answer_form(problem.solution.value, problem.solution.decimals), distractor.value)
+        fill(page, solution_form(problem.solution), distractor.value,
+             problem.solution.decimals)
         feedback = check(page)
         assert ROWS_COLUMNS_SWAPPED.explanation in feedback
 
@@ -220,13 +254,13 @@ def test_rows_and_columns_swapped_is_named(page_file):
 def test_another_wrong_answer_points_at_the_first_wrong_entry(page_file):
     path, problems = page_file
     problem, _ = problem_with(problems, "qk.softmax", FORGOT_SCALE.name)
-    form = answer_form(problem.solution.value, problem.solution.decimals)
+    form = solution_form(problem.solution)
     wrong = list(problem.solution.value)
     wrong[1] = round(wrong[1] + 0.25, 3)
     assert all(printed(wrong, 3) != printed(d.value, 3) for d in problem.solution.distractors)
     with chromium_page() as page:
         open_problem(page, path, problem)
-        fill(page, form, wrong)
+        fill(page, form, wrong, problem.solution.decimals)
         feedback = check(page)
         assert "The first wrong entry is entry 2." in feedback
 
@@ -247,12 +281,12 @@ def test_choosing_a_wrong_option_names_its_mistake(page_file):
 def test_progress_counts_first_tries_per_family_and_finds_the_weakest(page_file):
     path, problems = page_file
     problem, distractor = problem_with(problems, "qk.softmax", FORGOT_SCALE.name)
-    form = answer_form(problem.solution.value, problem.solution.decimals)
+    form = solution_form(problem.solution)
     with chromium_page() as page:
         open_problem(page, path, problem)
-        fill(page, form, distractor.value)
+        fill(page, form, distractor.value, problem.solution.decimals)
         check(page)
-        fill(page, form, problem.solution.value)
+        fill(page, form, problem.solution.value, problem.solution.decimals)
         assert check(page).startswith("Right.")  # a second try is not a first-time right
         row = page.inner_text('#stats tr[data-family="qk.softmax"]')
         assert re.search(r"\b1\s+0 %", row), row
@@ -269,6 +303,7 @@ def test_the_page_works_offline_and_fits_a_phone(page_file):
     problem, _ = problem_with(problems, "qk.scores", ROWS_COLUMNS_SWAPPED.name)
     with chromium_page(viewport=PHONE, offline=True) as page:
         open_problem(page, path, problem)
-        fill(page, answer_form(problem.solution.value, problem.solution.decimals), problem.solution.value)
+        fill(page, solution_form(problem.solution), problem.solution.value,
+             problem.solution.decimals)
         assert check(page).startswith("Right.")
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

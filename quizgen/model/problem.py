@@ -50,6 +50,11 @@ class Solution:
     and ``decimals`` the number of decimals its numbers are printed with (None: exact
     values such as integers, vertex sets or shapes). ``answer`` is the full answer to
     ``task``, labelled; the multiple-choice answer is ``choice``.
+
+    ``entry`` says how a student types ``value`` where its shape alone does not (see
+    ``quizgen.writers.practice.answer_form``): a kind ("number", "vector", "matrix", "set",
+    "yesno", "text", "choice"), a list of ``[label, entry]`` pairs, one per item of a list
+    value, or ``{"each": entry}`` for every value of a mapping. None: from the shape.
     """
 
     truth: dict[str, Any]
@@ -62,6 +67,7 @@ class Solution:
     distractors: tuple[Distractor, ...]
     value: Any = None
     decimals: int | None = None
+    entry: Any = None
 
 
 @dataclass(frozen=True)

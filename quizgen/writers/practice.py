@@ -22,7 +22,7 @@ from markupsafe import Markup
 from quizgen.batch import check_request
 from quizgen.model.choices import lettered_options
 from quizgen.model.family import make_problem
-from quizgen.model.problem import Problem
+from quizgen.model.problem import Problem, Solution
 from quizgen.model.seeding import derive_seeds
 from quizgen.render.html import HtmlWriter
 from quizgen.resources import jinja_env
@@ -53,28 +53,47 @@ def pool(plan: PracticePlan) -> list[Problem]:
     return problems
 
 
-def answer_form(value: Any, decimals: int | None) -> dict[str, Any]:
-    """How a student enters an answer of this shape: a number, a vector or matrix grid sized
-    to the answer, a set of integers (any order), yes/no, labelled fields for a mapping, or
-    a choice among the options when the answer is text (a shape, a verdict, a vertex list)."""
+def answer_form(value: Any, decimals: int | None, entry: Any = None) -> dict[str, Any]:
+    """How a student enters an answer: a number, a grid of boxes sized to a vector or
+    matrix, a set (numbers in any order), yes/no, a word, labelled lines for the items of a
+    list or the values of a mapping, or a choice among the options. ``entry`` is the
+    family's word on it (``Solution.entry``); without one, the shape of ``value`` decides,
+    and text or mixed values are chosen from the options."""
+    if isinstance(entry, list):
+        if not isinstance(value, list) or len(entry) != len(value):
+            raise ValueError(f"entry {entry!r} does not fit the value {value!r}")
+        return {"kind": "fields", "list": True,
+                "fields": [{"label": label, "form": answer_form(v, decimals, e)}
+                           for (label, e), v in zip(entry, value)]}
+    if isinstance(entry, dict) or (entry is None and isinstance(value, dict) and value):
+        each = entry["each"] if entry else None
+        return {"kind": "fields", "list": False,
+                "fields": [{"label": str(k), "form": answer_form(v, decimals, each)} for k, v in value.items()]}
+    kind = entry or _kind_of(value)
+    if kind == "vector":
+        return {"kind": kind, "size": len(value)}
+    if kind == "matrix":
+        return {"kind": kind, "rows": len(value), "cols": len(value[0])}
+    return {"kind": kind}
+
+
+def solution_form(solution: Solution) -> dict[str, Any]:
+    """How a student enters the answer of this solution."""
+    return answer_form(solution.value, solution.decimals, solution.entry)
+
+
+def _kind_of(value: Any) -> str:
     if isinstance(value, bool):
-        return {"kind": "yesno"}
+        return "yesno"
     if _is_number(value):
-        return {"kind": "number"}
-    if isinstance(value, dict) and value:
-        return {"kind": "fields", "fields": [{"label": str(k), "form": answer_form(v, decimals)}
-                                             for k, v in value.items()]}
+        return "number"
     if isinstance(value, list) and value and all(_is_number(v) for v in value):
-        if decimals is None and all(isinstance(v, int) for v in value) and value == sorted(set(value)):
-            return {"kind": "set"}
-        return {"kind": "vector", "size": len(value)}
-    if isinstance(value, list) and value == [] and decimals is None:
-        return {"kind": "set"}
+        return "vector"
     if (isinstance(value, list) and value and all(isinstance(r, list) and r and all(_is_number(v) for v in r)
                                                   for r in value)
             and len({len(r) for r in value}) == 1):
-        return {"kind": "matrix", "rows": len(value), "cols": len(value[0])}
-    return {"kind": "choice"}
+        return "matrix"
+    return "choice"
 
 
 def _is_number(value: Any) -> bool:
@@ -97,7 +116,7 @@ def payload(problem: Problem) -> dict[str, Any]:
         "level": problem.difficulty,
         "prompt": str(writer.blocks(s.prompt)),
         "question": str(writer.pieces(s.question)),
-        "form": answer_form(s.value, s.decimals),
+        "form": solution_form(s),
         "value": s.value,
         "decimals": s.decimals,
         "options": options,
