@@ -47,9 +47,10 @@ def _label(note) -> str:
 
 
 def measure_decks(browser: Browser, work: Path, width: int = PHONE_WIDTH, night_modes=(False, True),
-                  shots: Path | None = None) -> Iterator[CardSide]:
+                  shots: Path | None = None, only: str = "") -> Iterator[CardSide]:
     """Build every shipped deck into ``work``, import each into its own collection and
-    measure both sides of every card at ``width`` in light and night mode."""
+    measure both sides of every card at ``width`` in light and night mode (only the cards
+    whose label contains ``only``)."""
     browser.resize(width)
     for deck_file in deck_files(shipped("decks")):
         definition = load_deck(deck_file)
@@ -63,6 +64,8 @@ def measure_decks(browser: Browser, work: Path, width: int = PHONE_WIDTH, night_
                 out = card.render_output()
                 note = card.note()
                 label = _label(note)
+                if only not in label:
+                    continue
                 for side, body in (("front", out.question_text), ("back", out.answer_text)):
                     for night in night_modes:
                         browser.show_card(body, out.css, night, media)
@@ -99,6 +102,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--width", type=int, default=PHONE_WIDTH)
     parser.add_argument("--shots", type=Path, help="write a PNG of every card side into this folder")
+    parser.add_argument("--only", default="", help="only the cards whose id contains this text")
+    parser.add_argument("--light", action="store_true", help="light mode only")
     parser.add_argument("--verbose", action="store_true", help="list every card that overflows or hides content")
     args = parser.parse_args()
     executable = chromium_path()
@@ -109,7 +114,8 @@ def main() -> None:
     browser = Browser(executable)
     try:
         with tempfile.TemporaryDirectory(prefix="quizgen-cards-") as work:
-            sides = list(measure_decks(browser, Path(work), args.width, shots=args.shots))
+            sides = list(measure_decks(browser, Path(work), args.width, (False,) if args.light else (False, True),
+                                       shots=args.shots, only=args.only))
     finally:
         browser.close()
     s = summarise(sides)

@@ -65,3 +65,49 @@ def cloze_safe(source: str) -> str:
     while "}}" in source:
         source = source.replace("}}", "} }")
     return source
+
+
+VECTOR_CHUNK = 4  # entries of a long row vector kept on one line
+LONG_SUM = 3  # a sum of more terms than this may wrap after its plus signs
+
+
+def breakable(node: Math) -> list[str] | None:
+    """A formula's LaTeX cut into pieces a narrow screen may wrap between, or None when it
+    holds no row vector longer than ``VECTOR_CHUNK`` (MathJax 3 never breaks a formula).
+
+    A long row vector becomes chunks of ``VECTOR_CHUNK`` entries, the first carrying the
+    opening bracket and the last the closing one; delimiters around it lose their
+    stretching (a row vector is one line high anyway). A sum of more than ``LONG_SUM``
+    terms may wrap after each plus sign.
+    """
+    match node:
+        case Mat() if len(node.rows) == 1 and len(node.rows[0]) > VECTOR_CHUNK:
+            entries = [latex(e) for e in node.rows[0]]
+            chunks = [r" \quad ".join(entries[i:i + VECTOR_CHUNK]) for i in range(0, len(entries), VECTOR_CHUNK)]
+            chunks = [c + r" \quad" for c in chunks[:-1]] + chunks[-1:]
+            return ["[" + chunks[0], *chunks[1:-1], chunks[-1] + "]"] if len(chunks) > 1 else ["[" + chunks[0] + "]"]
+        case Delim():
+            inner = breakable(node.body)
+            if inner is None:
+                return None
+            left, right = (d.replace(r"\left", "").replace(r"\right", "") for d in _DELIMS[node.kind])
+            return [left + inner[0], *inner[1:-1], inner[-1] + right] if len(inner) > 1 else [left + inner[0] + right]
+        case Seq():
+            pieces = [breakable(item) for item in node.items]
+            if all(p is None for p in pieces):
+                plus = [i for i, item in enumerate(node.items) if isinstance(item, Op) and item.name == "+"]
+                if len(plus) < LONG_SUM:
+                    return None
+                cuts = [0, *(i + 1 for i in plus), len(node.items)]
+                # "{}" after a trailing plus keeps its spacing as a binary operator
+                return [latex(Seq(node.items[a:b])) + ("{}" if b < len(node.items) else "")
+                        for a, b in zip(cuts, cuts[1:])]
+            out = [""]
+            for item, piece in zip(node.items, pieces):
+                if piece is None:
+                    out[-1] += latex(item)
+                else:
+                    out[-1] += piece[0]
+                    out.extend(piece[1:])
+            return out
+    return None

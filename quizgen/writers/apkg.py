@@ -45,7 +45,8 @@ def _source_template(front: str) -> str:
 
 
 def basic_model() -> genanki.Model:
-    """Front: the problem and one question. Back: the answer, then the worked steps."""
+    """Front: the problem and one question. Back: the full answer, the answer to the
+    question, then the worked steps (collapsed)."""
     return genanki.Model(
         BASIC_MODEL_ID, "quizgen Basic v1",
         fields=[{"name": "Front"}, {"name": "Back"}, {"name": "ProblemId"}, {"name": "Source"}],
@@ -58,8 +59,8 @@ def basic_model() -> genanki.Model:
 
 
 def choice_model() -> genanki.Model:
-    """Front: the problem, the question and lettered options. Back: the right letter and,
-    for each wrong option, the mistake behind it."""
+    """Front: the problem, the question and lettered options. Back: the full answer, the
+    right letter and, for each wrong option, the mistake behind it."""
     return genanki.Model(
         CHOICE_MODEL_ID, "quizgen Multiple choice v1",
         fields=[{"name": "Front"}, {"name": "Options"}, {"name": "Answer"}, {"name": "ProblemId"}, {"name": "Source"}],
@@ -136,7 +137,8 @@ def problem_note(problem: Problem, kind: str, deck_name: str, writer: HtmlWriter
                     "explanation": o.mistake.explanation if o.mistake else ""} for o in lettered_options(problem)]
         right = next(o for o in options if o["right"])
         options_html = env.get_template("anki/choice_options.html").render(options=options)
-        answer = env.get_template("anki/choice_answer.html").render(right=right, options=options, steps=steps)
+        answer = env.get_template("anki/choice_answer.html").render(
+            answer=writer.blocks(s.answer), right=right, options=options, steps=steps)
         fields = (front, options_html, answer, problem.id, _source(problem))
     return NoteData(note_guid(kind, problem.family, problem.version, problem.seed), kind, fields,
                     anki_tags(problem, kind), deck_name, f'"ProblemId:{problem.id}"')
@@ -202,7 +204,7 @@ class BuildReport:
 def write_deck(definition: DeckDefinition, out_dir: Path, timestamp: float,
                tick: Callable[[int], None] = lambda n: None) -> BuildReport:
     """Build one deck into ``out_dir``: the .apkg, its media and its manifest."""
-    writer = HtmlWriter()
+    writer = HtmlWriter(wrap_tables=True)
     notes = deck_notes(definition, writer, tick)
     models = {"basic": basic_model(), "choice": choice_model(), "cloze": cloze_model()}
     decks: dict[str, genanki.Deck] = {}
