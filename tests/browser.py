@@ -112,12 +112,13 @@ def stage_page(media_dir: Path) -> str:
 
 
 _SHOW = """
-async ([body, css, night]) => {
+async ([body, css, night, openDetails]) => {
   await MathJax.startup.promise;
   MathJax.typesetClear();
   document.getElementById("note-css").textContent = css;
   document.body.className = "card card1" + (night ? " nightMode night_mode" : "");
   document.getElementById("qa").innerHTML = body;
+  if (openDetails) document.querySelectorAll("#qa details").forEach(d => { d.open = true; });
   await MathJax.typesetPromise();
   await Promise.all([...document.images].map(img => img.complete ? null
       : new Promise(done => { img.onload = img.onerror = done; })));
@@ -149,14 +150,16 @@ class Browser:
         self._page.goto(path.resolve().as_uri())
         self._page.evaluate("async () => { if (window.MathJax && MathJax.startup) await MathJax.startup.promise; }")
 
-    def show_card(self, body_html: str, css: str, night: bool, media_dir: Path) -> None:
-        """Show one side of a card as Anki's reviewer does, typeset with MathJax."""
+    def show_card(self, body_html: str, css: str, night: bool, media_dir: Path, open_details: bool = False) -> None:
+        """Show one side of a card as Anki's reviewer does, typeset with MathJax; with
+        ``open_details`` every collapsed part (the worked steps) is opened, as a student
+        who reads them would."""
         stage = media_dir / "quizgen-stage.html"
         if self._stage != stage:
             stage.write_text(stage_page(media_dir), encoding="utf-8")
             self.open(stage)
             self._stage = stage
-        self._page.evaluate(_SHOW, [body_html, css, night])
+        self._page.evaluate(_SHOW, [body_html, css, night, open_details])
 
     def measure(self) -> Layout:
         m = self._page.evaluate(_MEASURE)

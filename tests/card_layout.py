@@ -49,8 +49,8 @@ def _label(note) -> str:
 def measure_decks(browser: Browser, work: Path, width: int = PHONE_WIDTH, night_modes=(False, True),
                   shots: Path | None = None, only: str = "") -> Iterator[CardSide]:
     """Build every shipped deck into ``work``, import each into its own collection and
-    measure both sides of every card at ``width`` in light and night mode (only the cards
-    whose label contains ``only``)."""
+    measure both sides of every card at ``width`` in light and night mode, with the
+    worked steps opened (only the cards whose label contains ``only``)."""
     browser.resize(width)
     for deck_file in deck_files(shipped("decks")):
         definition = load_deck(deck_file)
@@ -68,7 +68,7 @@ def measure_decks(browser: Browser, work: Path, width: int = PHONE_WIDTH, night_
                     continue
                 for side, body in (("front", out.question_text), ("back", out.answer_text)):
                     for night in night_modes:
-                        browser.show_card(body, out.css, night, media)
+                        browser.show_card(body, out.css, night, media, open_details=True)
                         layout = browser.measure()
                         yield CardSide(definition.stem, label, note.note_type()["name"], side, night, layout)
                         if shots is not None:
@@ -129,7 +129,7 @@ def main() -> None:
             if side.night:
                 continue
             if side.layout.page_overflow or side.layout.hidden:
-                print(f"{side.deck} {side.label} {side.side}: page {side.layout.page_width}px, hidden "
+                print(f"{side.deck} {side.label} {side.side}: page {side.layout.page_width}/{side.layout.width}px, hidden "
                       + "; ".join(f"{b['cls'] or b['tag']} {b['width']}<{b['needs']} {b['text'][:40]!r}"
                                   for b in side.layout.hidden))
 

@@ -13,9 +13,10 @@ from typing import Callable
 
 from markupsafe import Markup
 
-from quizgen.model.content import Block, Display, Figure, Heatmap, Inline, Math, Op, Para, Seq, Step, Table
+from quizgen.model.content import Block, Display, Figure, Heatmap, Inline, Mat, Math, Op, Para, Seq, Step, Table
 from quizgen.render.figures import heatmap_svg
 from quizgen.render.latex import breakable, cloze_safe, latex
+from quizgen.render.text import inline as plain_inline
 
 
 def _mathjax(source: str, display: bool) -> str:
@@ -62,6 +63,13 @@ def _display_parts(node: Math) -> list[Math]:
     return [Seq(tuple(p)) if len(p) != 1 else p[0] for p in parts if p]
 
 
+def _holds_vectors(b: Table) -> bool:
+    """Whether a table has vectors or matrices in its cells (rows of a wide record, such as
+    a vertex with its embedding, rather than a grid of numbers)."""
+    return any(isinstance(p, Mat) or (isinstance(p, Seq) and any(isinstance(i, Mat) for i in p.items))
+               for row in b.rows for cell in row for p in cell)
+
+
 WRAP_ROWS = 3  # tables with at most this many rows (under the header) may wrap
 WRAP_COLUMNS = 4  # data columns per block of a wrapped table
 
@@ -93,6 +101,8 @@ class HtmlWriter:
             case Table():
                 if self.wrap_tables and len(b.rows) <= WRAP_ROWS and len(b.header) > WRAP_COLUMNS + 1:
                     return self.wrapped_table(b)
+                if self.wrap_tables and _holds_vectors(b):
+                    return self.table(b.header, b.rows, "grid stack")
                 return self.table(b.header, b.rows)
             case Figure():
                 return self.figure(b.svg, b.alt)
@@ -104,7 +114,10 @@ class HtmlWriter:
     def table(self, header: tuple[tuple[Inline, ...], ...], rows: tuple[tuple[tuple[Inline, ...], ...], ...],
               css: str = "grid") -> Markup:
         head = "".join(f"<th>{self.pieces(c)}</th>" for c in header)
-        body = "".join("<tr>" + "".join(f"<td>{self.pieces(c)}</td>" for c in row) + "</tr>" for row in rows)
+        # each cell names its column, so a table can stack its rows on a narrow screen
+        labels = [escape(plain_inline(c)) for c in header]
+        body = "".join("<tr>" + "".join(f'<td data-label="{label}">{self.pieces(c)}</td>'
+                                        for label, c in zip(labels, row)) + "</tr>" for row in rows)
         return Markup(f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
 
     def wrapped_table(self, b: Table) -> Markup:

@@ -103,11 +103,16 @@ def breakable(node: Math) -> list[str] | None:
                 return [latex(Seq(node.items[a:b])) + ("{}" if b < len(node.items) else "")
                         for a, b in zip(cuts, cuts[1:])]
             out = [""]
+            after_vector = False  # a second vector starts on a piece of its own
             for item, piece in zip(node.items, pieces):
                 if piece is None:
                     out[-1] += latex(item)
+                elif after_vector:
+                    out[-1] += "{}"
+                    out.extend(piece)
                 else:
                     out[-1] += piece[0]
                     out.extend(piece[1:])
+                    after_vector = True
             return out
     return None
