@@ -34,7 +34,8 @@ window.MathJax = {
 """
 
 # What a page shows at its width: does it push the page sideways, and which boxes hide
-# content behind a sideways scroll (their class, their width and the width they need).
+# content behind a sideways scroll (their class, their width, the width they need, and
+# whether they hold a matrix of more than one row).
 _MEASURE = """
 () => {
   const root = document.documentElement;
@@ -48,6 +49,7 @@ _MEASURE = """
     if (el.scrollWidth > el.clientWidth + 1) {
       boxes.push({tag: el.tagName.toLowerCase(), cls: String(el.className || ""),
                   width: el.clientWidth, needs: el.scrollWidth,
+                  matrix: [...el.querySelectorAll("mjx-mtable")].some(t => t.querySelectorAll("mjx-mtr").length > 1),
                   text: (el.innerText || "").slice(0, 80)});
     }
   }

@@ -84,6 +84,7 @@ class Summary:
     fronts_hiding: int
     backs_hiding: int
     page_overflows: int  # cards (either side, either mode) wider than the screen
+    not_matrix: int  # card sides hiding content in a box that holds no matrix
     math_errors: int
     hidden_boxes: Counter
 
@@ -92,10 +93,13 @@ def summarise(sides: list[CardSide]) -> Summary:
     cards = {(s.deck, s.label, s.note_type) for s in sides}
     hiding = {(s.deck, s.label, s.side) for s in sides if s.layout.hidden}
     overflow = {(s.deck, s.label) for s in sides if s.layout.page_overflow}
-    boxes = Counter(f"{s.label.split('/')[0]}: {b['tag']}.{b['cls']}" for s in sides if not s.night
+    boxes = Counter(f"{s.label.split('/')[0]}: {b['tag']}.{b['cls'].split()[0] if b['cls'] else ''}"
+                    f"{' (matrix)' if b['matrix'] else ''}" for s in sides if not s.night
                     for b in s.layout.hidden)
     return Summary(len(cards), sum(1 for h in hiding if h[2] == "front"), sum(1 for h in hiding if h[2] == "back"),
-                   len(overflow), sum(s.layout.math_errors for s in sides), boxes)
+                   len(overflow), len({(s.deck, s.label, s.side) for s in sides
+                                       if any(not b["matrix"] for b in s.layout.hidden)}),
+                   sum(s.layout.math_errors for s in sides), boxes)
 
 
 def main() -> None:
@@ -121,7 +125,7 @@ def main() -> None:
     s = summarise(sides)
     print(f"{args.width} px: {s.cards} cards; {s.fronts_hiding} fronts and {s.backs_hiding} backs hide content "
           f"in a sideways-scrolling box; {s.page_overflows} cards wider than the screen; "
-          f"{s.math_errors} MathJax errors")
+          f"{s.math_errors} MathJax errors; {s.not_matrix} card sides hide content that is not a wide matrix")
     for box, n in s.hidden_boxes.most_common():
         print(f"  {n:4d}  {box}")
     if args.verbose:

@@ -72,28 +72,36 @@ LONG_SUM = 3  # a sum of more terms than this may wrap after its plus signs
 
 
 def breakable(node: Math) -> list[str] | None:
-    """A formula's LaTeX cut into pieces a narrow screen may wrap between, or None when it
-    holds no row vector longer than ``VECTOR_CHUNK`` (MathJax 3 never breaks a formula).
+    """A formula's LaTeX cut into pieces a narrow screen may wrap between, or None when
+    there is nowhere to cut (MathJax 3 never breaks a formula by itself).
 
-    A long row vector becomes chunks of ``VECTOR_CHUNK`` entries, the first carrying the
-    opening bracket and the last the closing one; delimiters around it lose their
-    stretching (a row vector is one line high anyway). A sum of more than ``LONG_SUM``
-    terms may wrap after each plus sign.
+    A row vector longer than ``VECTOR_CHUNK`` becomes chunks of that many entries, the
+    first carrying the opening bracket and the last the closing one; delimiters around it
+    lose their stretching (a row vector is one line high anyway). A second row vector in
+    a formula starts a new piece (``softmax([…]) ≈`` | ``[…]``), and a sum of more than
+    ``LONG_SUM`` terms may wrap after each plus sign.
     """
+    pieces = _pieces(node)
+    return pieces if pieces is not None and len(pieces) > 1 else None
+
+
+def _pieces(node: Math) -> list[str] | None:
+    """``breakable``'s work: the pieces of a formula holding a row vector or a long sum
+    (possibly just one piece), or None."""
     match node:
-        case Mat() if len(node.rows) == 1 and len(node.rows[0]) > VECTOR_CHUNK:
+        case Mat() if len(node.rows) == 1 and len(node.rows[0]) > 1:
             entries = [latex(e) for e in node.rows[0]]
             chunks = [r" \quad ".join(entries[i:i + VECTOR_CHUNK]) for i in range(0, len(entries), VECTOR_CHUNK)]
             chunks = [c + r" \quad" for c in chunks[:-1]] + chunks[-1:]
             return ["[" + chunks[0], *chunks[1:-1], chunks[-1] + "]"] if len(chunks) > 1 else ["[" + chunks[0] + "]"]
         case Delim():
-            inner = breakable(node.body)
+            inner = _pieces(node.body)
             if inner is None:
                 return None
             left, right = (d.replace(r"\left", "").replace(r"\right", "") for d in _DELIMS[node.kind])
             return [left + inner[0], *inner[1:-1], inner[-1] + right] if len(inner) > 1 else [left + inner[0] + right]
         case Seq():
-            pieces = [breakable(item) for item in node.items]
+            pieces = [_pieces(item) for item in node.items]
             if all(p is None for p in pieces):
                 plus = [i for i, item in enumerate(node.items) if isinstance(item, Op) and item.name == "+"]
                 if len(plus) < LONG_SUM:
