@@ -54,8 +54,10 @@ _MEASURE = """
     }
   }
   const errors = document.querySelectorAll("mjx-merror, [data-mjx-error]").length;
+  const text = document.body.innerText;
+  const untypeset = ["\\\\(", "\\\\)", "\\\\[", "\\\\]"].some(d => text.includes(d));
   return {pageWidth: root.scrollWidth, width: width, height: root.scrollHeight,
-          hidden: boxes, mathErrors: errors,
+          hidden: boxes, mathErrors: errors + (untypeset ? 1 : 0),
           math: document.querySelectorAll("mjx-container").length};
 }
 """
@@ -88,7 +90,7 @@ class Layout:
     width: int
     height: int
     hidden: tuple[dict, ...]
-    math_errors: int
+    math_errors: int  # MathJax errors, plus one if any \( \) \[ \] was left untypeset
     math: int
 
     @property
