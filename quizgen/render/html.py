@@ -86,7 +86,7 @@ class HtmlWriter:
     inline_math: Callable[[Math], str] = mathjax_inline
     display_math: Callable[[Math], str] = mathjax_display
     inline_svg: bool = False
-    wrap_tables: bool = False  # a long table of few rows wraps its columns (cards on a phone)
+    card_tables: bool = False  # lay tables out for a phone: long few-row tables wrap, records stack
     media: dict[str, str] = field(default_factory=dict)
 
     def pieces(self, pieces: tuple[Inline, ...]) -> Markup:
@@ -99,9 +99,9 @@ class HtmlWriter:
             case Display():
                 return Markup(f'<div class="display">{self.display_math(b.math)}</div>')
             case Table():
-                if self.wrap_tables and len(b.rows) <= WRAP_ROWS and len(b.header) > WRAP_COLUMNS + 1:
+                if self.card_tables and len(b.rows) <= WRAP_ROWS and len(b.header) > WRAP_COLUMNS + 1:
                     return self.wrapped_table(b)
-                if self.wrap_tables and _holds_vectors(b):
+                if self.card_tables and _holds_vectors(b):
                     return self.table(b.header, b.rows, "grid stack")
                 return self.table(b.header, b.rows)
             case Figure():
@@ -114,9 +114,9 @@ class HtmlWriter:
     def table(self, header: tuple[tuple[Inline, ...], ...], rows: tuple[tuple[tuple[Inline, ...], ...], ...],
               css: str = "grid") -> Markup:
         head = "".join(f"<th>{self.pieces(c)}</th>" for c in header)
-        # each cell names its column, so a table can stack its rows on a narrow screen
-        labels = [escape(plain_inline(c)) for c in header]
-        body = "".join("<tr>" + "".join(f'<td data-label="{label}">{self.pieces(c)}</td>'
+        # on cards each cell names its column, so a table can stack its rows on a narrow screen
+        labels = [f' data-label="{escape(plain_inline(c))}"' if self.card_tables else "" for c in header]
+        body = "".join("<tr>" + "".join(f"<td{label}>{self.pieces(c)}</td>"
                                         for label, c in zip(labels, row)) + "</tr>" for row in rows)
         return Markup(f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
 

@@ -204,7 +204,7 @@ class BuildReport:
 def write_deck(definition: DeckDefinition, out_dir: Path, timestamp: float,
                tick: Callable[[int], None] = lambda n: None) -> BuildReport:
     """Build one deck into ``out_dir``: the .apkg, its media and its manifest."""
-    writer = HtmlWriter(wrap_tables=True)
+    writer = HtmlWriter(card_tables=True)
     notes = deck_notes(definition, writer, tick)
     models = {"basic": basic_model(), "choice": choice_model(), "cloze": cloze_model()}
     decks: dict[str, genanki.Deck] = {}
