@@ -75,8 +75,8 @@ def breakable(node: Math) -> list[str] | None:
     """A formula's LaTeX cut into pieces a narrow screen may wrap between, or None when
     there is nowhere to cut (MathJax 3 never breaks a formula by itself).
 
-    A row vector longer than ``VECTOR_CHUNK`` becomes chunks of that many entries, the
-    first carrying the opening bracket and the last the closing one; delimiters around it
+    A row vector longer than ``VECTOR_CHUNK`` becomes chunks of at most that many entries
+    (as even as possible), the first carrying the opening bracket and the last the closing one; delimiters around it
     lose their stretching (a row vector is one line high anyway). A second row vector in
     a formula starts a new piece (``softmax([…]) ≈`` | ``[…]``), and a sum of more than
     ``LONG_SUM`` terms may wrap after each plus sign.
@@ -91,7 +91,8 @@ def _pieces(node: Math) -> list[str] | None:
     match node:
         case Mat() if len(node.rows) == 1 and len(node.rows[0]) > 1:
             entries = [latex(e) for e in node.rows[0]]
-            chunks = [r" \quad ".join(entries[i:i + VECTOR_CHUNK]) for i in range(0, len(entries), VECTOR_CHUNK)]
+            size = -(-len(entries) // -(-len(entries) // VECTOR_CHUNK))  # chunks as even as possible
+            chunks = [r" \quad ".join(entries[i:i + size]) for i in range(0, len(entries), size)]
             chunks = [c + r" \quad" for c in chunks[:-1]] + chunks[-1:]
             return ["[" + chunks[0], *chunks[1:-1], chunks[-1] + "]"] if len(chunks) > 1 else ["[" + chunks[0] + "]"]
         case Delim():

@@ -30,10 +30,12 @@ from quizgen.model.choices import lettered_options
 from quizgen.model.problem import Problem
 from quizgen.render.html import HtmlWriter
 from quizgen.resources import jinja_env, shipped
+from quizgen.typed import typed_answer
 
 BASIC_MODEL_ID = 1_607_392_411
 CHOICE_MODEL_ID = 1_607_392_412
 CLOZE_MODEL_ID = 1_607_392_413
+TYPED_MODEL_ID = 1_607_392_414
 
 
 def _css() -> str:
@@ -67,6 +69,21 @@ def choice_model() -> genanki.Model:
         templates=[{
             "name": "Card 1", "qfmt": "{{Front}}\n{{Options}}",
             "afmt": _source_template('{{FrontSide}}\n<hr id="answer">\n{{Answer}}'),
+        }],
+        css=_css(),
+    )
+
+
+def typed_model() -> genanki.Model:
+    """Front: the problem, one question with a short answer, how to type it, and Anki's
+    type-in box. Back: Anki's comparison of the typed and expected text, the full answer,
+    then the worked steps (collapsed)."""
+    return genanki.Model(
+        TYPED_MODEL_ID, "quizgen Type answer v1",
+        fields=[{"name": "Front"}, {"name": "Expected"}, {"name": "Back"}, {"name": "ProblemId"}, {"name": "Source"}],
+        templates=[{
+            "name": "Card 1", "qfmt": "{{Front}}\n{{type:Expected}}",
+            "afmt": _source_template('{{Front}}\n{{type:Expected}}\n<hr id="answer">\n{{Back}}'),
         }],
         css=_css(),
     )
@@ -121,16 +138,21 @@ def _source(problem: Problem) -> str:
 
 
 def problem_note(problem: Problem, kind: str, deck_name: str, writer: HtmlWriter) -> NoteData:
-    """A basic or multiple-choice note for one problem."""
+    """A basic, multiple-choice or typed-answer note for one problem."""
     env = jinja_env()
     s = problem.solution
     front = env.get_template("anki/basic_front.html").render(
         prompt=writer.blocks(s.prompt), question=writer.pieces(s.question))
     steps = [writer.step(st) for st in s.steps]
-    if kind == "basic":
+    if kind in ("basic", "typed"):
         back = env.get_template("anki/basic_back.html").render(
             choice=writer.pieces(s.choice), answer=writer.blocks(s.answer), steps=steps)
         fields = (front, back, problem.id, _source(problem))
+        if kind == "typed":
+            typed = typed_answer(problem)
+            front = env.get_template("anki/typed_front.html").render(
+                prompt=writer.blocks(s.prompt), question=writer.pieces(s.question), instruction=typed.instruction)
+            fields = (front, escape(typed.expected), back, problem.id, _source(problem))
     else:
         options = [{"letter": o.letter, "html": writer.pieces(o.pieces), "right": o.right,
                     "mistake": o.mistake.name if o.mistake else "",
@@ -206,7 +228,7 @@ def write_deck(definition: DeckDefinition, out_dir: Path, timestamp: float,
     """Build one deck into ``out_dir``: the .apkg, its media and its manifest."""
     writer = HtmlWriter(card_tables=True)
     notes = deck_notes(definition, writer, tick)
-    models = {"basic": basic_model(), "choice": choice_model(), "cloze": cloze_model()}
+    models = {"basic": basic_model(), "choice": choice_model(), "cloze": cloze_model(), "typed": typed_model()}
     decks: dict[str, genanki.Deck] = {}
     for note in notes:
         if note.deck_name not in decks:
