@@ -16,7 +16,6 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 PHONE_WIDTH = 400
@@ -68,8 +67,7 @@ def chromium_path() -> str | None:
     for candidate in CHROMIUM_CANDIDATES:
         if os.access(candidate, os.X_OK):
             return candidate
-    found = shutil.which("chromium")
-    return found
+    return shutil.which("chromium")
 
 
 def mathjax_script() -> Path:
@@ -176,12 +174,3 @@ class Browser:
     def page(self):
         """The Playwright page, for tests that click or type."""
         return self._page
-
-
-def iter_card_sides(col) -> Iterator[tuple[object, str, str]]:
-    """Every card of a collection as (card, "front"/"back", html) rendered by Anki."""
-    for cid in sorted(col.find_cards("")):
-        card = col.get_card(cid)
-        out = card.render_output()
-        yield card, "front", out.question_text
-        yield card, "back", out.answer_text

@@ -14,9 +14,8 @@ from quizgen.decks import load_deck
 from quizgen.families import FAMILIES
 from quizgen.model.choices import lettered_options
 from quizgen.model.content import Op, Seq, Word, mat, seq, sym, table
-from quizgen.model.family import make_problem
 from quizgen.render.html import HtmlWriter, mathjax_display, mathjax_inline
-from quizgen.render.latex import VECTOR_CHUNK, breakable, latex
+from quizgen.render.latex import CHUNK_CHARS, VECTOR_CHUNK, breakable, latex
 from quizgen.writers import apkg
 
 
@@ -28,6 +27,12 @@ def test_a_long_row_vector_wraps_in_chunks_that_keep_every_entry():
     entries = [e for p in pieces for e in re.findall(r"-?\d+", p)]
     assert entries == [str(v) for v in values]
     assert all(len(re.findall(r"-?\d+", p)) <= VECTOR_CHUNK for p in pieces)
+
+
+def test_a_vector_of_long_numbers_wraps_in_shorter_chunks():
+    pieces = breakable(mat([[1.75e-7, 1.92e-6, 3.62e-5, 0.000824, 0.016, 0.17, 0.813]]))
+    assert pieces is not None and len(pieces) == 2
+    assert all(len(re.sub(r"\\quad|[\[\] ]", "", p)) <= CHUNK_CHARS for p in pieces)
 
 
 def test_short_vectors_and_plain_formulas_stay_whole():

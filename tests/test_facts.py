@@ -5,7 +5,6 @@ question of the five study notes has a fact. The cards are also rendered by real
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 

@@ -68,6 +68,7 @@ def cloze_safe(source: str) -> str:
 
 
 VECTOR_CHUNK = 4  # entries of a long row vector kept on one line
+CHUNK_CHARS = 24  # and at most about this many characters of entries (long numbers: fewer entries)
 LONG_SUM = 3  # a sum of more terms than this may wrap after its plus signs
 
 
@@ -75,8 +76,9 @@ def breakable(node: Math) -> list[str] | None:
     """A formula's LaTeX cut into pieces a narrow screen may wrap between, or None when
     there is nowhere to cut (MathJax 3 never breaks a formula by itself).
 
-    A row vector longer than ``VECTOR_CHUNK`` becomes chunks of at most that many entries
-    (as even as possible), the first carrying the opening bracket and the last the closing one; delimiters around it
+    A row vector longer than ``VECTOR_CHUNK`` (or than ``CHUNK_CHARS`` characters) becomes
+    chunks of at most that many entries and about that many characters, as even as
+    possible, the first carrying the opening bracket and the last the closing one; delimiters around it
     lose their stretching (a row vector is one line high anyway). A second row vector in
     a formula starts a new piece (``softmax([…]) ≈`` | ``[…]``), and a sum of more than
     ``LONG_SUM`` terms may wrap after each plus sign.
@@ -90,9 +92,8 @@ def _pieces(node: Math) -> list[str] | None:
     (possibly just one piece), or None."""
     match node:
         case Mat() if len(node.rows) == 1 and len(node.rows[0]) > 1:
-            entries = [latex(e) for e in node.rows[0]]
-            size = -(-len(entries) // -(-len(entries) // VECTOR_CHUNK))  # chunks as even as possible
-            chunks = [r" \quad ".join(entries[i:i + size]) for i in range(0, len(entries), size)]
+            groups = _vector_chunks([latex(e) for e in node.rows[0]])
+            chunks = [r" \quad ".join(g) for g in groups]
             chunks = [c + r" \quad" for c in chunks[:-1]] + chunks[-1:]
             return ["[" + chunks[0], *chunks[1:-1], chunks[-1] + "]"] if len(chunks) > 1 else ["[" + chunks[0] + "]"]
         case Delim():
@@ -125,3 +126,18 @@ def _pieces(node: Math) -> list[str] | None:
                     after_vector = True
             return out
     return None
+
+
+def _vector_chunks(entries: list[str]) -> list[list[str]]:
+    """Entries in chunks of at most ``VECTOR_CHUNK`` entries and ``CHUNK_CHARS`` characters:
+    as many chunks as packing them in order needs, then as even as the limits allow."""
+    greedy: list[list[str]] = [[]]
+    for entry in entries:
+        chunk = greedy[-1]
+        if chunk and (len(chunk) == VECTOR_CHUNK or sum(map(len, chunk)) + len(entry) > CHUNK_CHARS):
+            greedy.append([])
+        greedy[-1].append(entry)
+    size = -(-len(entries) // len(greedy))
+    even = [entries[i:i + size] for i in range(0, len(entries), size)]
+    fits = len(even) == len(greedy) and all(sum(map(len, c)) <= CHUNK_CHARS for c in even)
+    return even if fits else greedy
