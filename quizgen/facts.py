@@ -98,8 +98,9 @@ FACTS: tuple[Fact, ...] = (
         ": there is no sampling inside attention.",
     )),
     Fact("attention-weight-formula", "attention", (
-        "The weight from target j to source i is ", c(1, "the softmax over i of the scaled scores"), ", ",
-        seq(Word("softmax"), Delim(Frac(SCORE, Sqrt(sym("d", "k"))), "paren")), ".",
+        "The weight from target j to source i is ",
+        c(1, seq(Word("softmax"), Delim(Frac(SCORE, Sqrt(sym("d", "k"))), "paren"))),
+        ", taken over all sources i of the row.",
     ), "Every row of A is a distribution: it sums to 1."),
     Fact("attention-row-sums", "attention", (
         "Each row of the attention pattern A sums to ", c(1, "1"), ": it says how one token spreads its attention over all tokens.",
@@ -133,9 +134,9 @@ FACTS: tuple[Fact, ...] = (
     )),
     Fact("head-from-two-circuits", "circuits", (
         "Written with its two circuits, a head adds to position i the sum over j of ",
-        c(1, "its attention weight on j times the OV circuit applied to token j"), ", ",
-        seq(sym("A", "ij"), "cdot", OV, "cdot", sym("x", "j")), ".",
-    ), "A_ij itself comes from the QK circuit: softmax over j of x_iᵀ·W_Qᵀ·W_K·x_j."),
+        c(1, seq(sym("A", "ij"), "cdot", OV, "cdot", sym("x", "j"))), ", where the weights ", sym("A", "ij"),
+        " come from ", c(2, "the QK circuit"), ".",
+    ), "A_ij is the softmax over j of x_iᵀ·W_Qᵀ·W_K·x_j; the OV circuit says what token j contributes."),
     Fact("qk-rank", "circuits", (
         "The rank of ", QK, " is at most ", c(1, sym("d", "head")), ", the width of queries and keys, not ",
         sym("d", "model"), ".",
@@ -171,16 +172,16 @@ FACTS: tuple[Fact, ...] = (
     ), "Each head gives a small part of its capacity to the two-token copy."),
     Fact("rotation-previous-token", "circuits", (
         "A previous-token head rotates the query's sinusoidal position pair by ", c(1, "−α"),
-        ", so that the query at position n matches the key at position ", c(2, "n − 1"), ".",
+        ", so that the query at position n matches the key at position n − 1.",
     ), "Rotation by −α turns cos(αn), sin(αn) into cos(α(n − 1)), sin(α(n − 1))."),
     Fact("induction-two-layers", "circuits", (
         "An induction head needs two layers because its key must carry ",
         c(1, "the previous token"), ", which only an earlier ", c(2, "previous-token head"), " can write there.",
     ), "[a][b] … [a] → [b]: K-composition with a previous-token head."),
     Fact("induction-k-composition", "circuits", (
-        "In an induction head, the previous-token head writes each token's predecessor into the residual stream and the induction head's ",
-        c(1, "keys"), " read it: this is ", c(2, "K-composition"), ".",
-    ), "So at [a] the head finds the earlier token whose predecessor was [a], and copies it: [b]."),
+        "In an induction head, the previous-token head writes each token's predecessor into the residual stream, and the ",
+        c(1, "keys"), " of the induction head read it.",
+    ), "This is K-composition: at [a] the head finds the earlier token whose predecessor was [a], and copies it: [b]."),
     # seed 004: ablation
     Fact("ablation-keep-end", "ablation", (
         "If the last query row of a head's pattern attends to a position above the threshold, the ",
