@@ -32,7 +32,8 @@ class CardSide:
     """One side of one card, measured."""
 
     deck: str
-    label: str  # ProblemId or "fact ..."
+    card: int  # the card's id in its deck's collection
+    label: str  # ProblemId or "fact ..." (a cloze note has a card per gap)
     note_type: str
     side: str  # "front" or "back"
     night: bool
@@ -70,9 +71,9 @@ def measure_decks(browser: Browser, work: Path, width: int = PHONE_WIDTH, night_
                     for night in night_modes:
                         browser.show_card(body, out.css, night, media, open_details=True)
                         layout = browser.measure()
-                        yield CardSide(definition.stem, label, note.note_type()["name"], side, night, layout)
+                        yield CardSide(definition.stem, cid, label, note.note_type()["name"], side, night, layout)
                         if shots is not None:
-                            name = f"{definition.stem}-{label}-{side}-{'night' if night else 'light'}-{width}"
+                            name = f"{definition.stem}-{label}{f'-c{card.ord + 1}' if card.ord else ''}-{side}-{'night' if night else 'light'}-{width}"
                             browser.screenshot(shots / (name.replace("/", "_").replace(" ", "_") + ".png"))
         finally:
             col.close()
@@ -90,14 +91,14 @@ class Summary:
 
 
 def summarise(sides: list[CardSide]) -> Summary:
-    cards = {(s.deck, s.label, s.note_type) for s in sides}
-    hiding = {(s.deck, s.label, s.side) for s in sides if s.layout.hidden}
-    overflow = {(s.deck, s.label) for s in sides if s.layout.page_overflow}
+    cards = {(s.deck, s.card) for s in sides}
+    hiding = {(s.deck, s.card, s.side) for s in sides if s.layout.hidden}
+    overflow = {(s.deck, s.card) for s in sides if s.layout.page_overflow}
     boxes = Counter(f"{s.label.split('/')[0]}: {b['tag']}.{b['cls'].split()[0] if b['cls'] else ''}"
                     f"{' (matrix)' if b['matrix'] else ''}" for s in sides if not s.night
                     for b in s.layout.hidden)
     return Summary(len(cards), sum(1 for h in hiding if h[2] == "front"), sum(1 for h in hiding if h[2] == "back"),
-                   len(overflow), len({(s.deck, s.label, s.side) for s in sides
+                   len(overflow), len({(s.deck, s.card, s.side) for s in sides
                                        if any(not b["matrix"] for b in s.layout.hidden)}),
                    sum(s.layout.math_errors for s in sides), boxes)
 
