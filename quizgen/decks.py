@@ -10,7 +10,7 @@ A deck file names the deck, fixes its Anki id and base seed, and lists sections:
     [[section]]
     family = "qk.scores"
     count = 8
-    kind = "choice"                  # basic or choice (default basic)
+    kind = "choice"                  # basic, choice or typed (default basic)
     difficulty = "medium"            # optional; without it the levels take turns
     subdeck = "Scores"               # optional; becomes "quizgen::Graphs::Scores"
 
@@ -36,6 +36,7 @@ from quizgen.families import FAMILIES
 from quizgen.model.family import make_problem
 from quizgen.model.problem import Problem
 from quizgen.model.seeding import derive_seeds
+from quizgen.typed import TYPED_FAMILIES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -43,6 +44,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 KINDS = ("basic", "choice")
+DECK_KINDS = (*KINDS, "typed")  # typed-answer cards exist only in Anki decks
 DECK_KEYS = {"name": str, "id": int, "seed": int, "description": str, "facts": list, "section": list}
 REQUIRED_DECK_KEYS = ("name", "id", "seed")
 SECTION_KEYS = {"family": str, "count": int, "kind": str, "difficulty": str, "subdeck": str}
@@ -193,8 +195,11 @@ def _section(where: str, raw: Any) -> Section:
     if not 1 <= raw["count"] <= MAX_COUNT:
         raise QuizgenError(f"{where}.count: must be between 1 and {MAX_COUNT:,}, not {raw['count']}")
     kind = raw.get("kind", "basic")
-    if kind not in KINDS:
-        raise QuizgenError(f"{where}.kind: unknown kind {kind!r}; choose from {', '.join(KINDS)}")
+    if kind not in DECK_KINDS:
+        raise QuizgenError(f"{where}.kind: unknown kind {kind!r}; choose from {', '.join(DECK_KINDS)}")
+    if kind == "typed" and family not in TYPED_FAMILIES:
+        raise QuizgenError(f"{where}.kind: {family} has answers too long to type; kind 'typed' works for "
+                           f"{', '.join(TYPED_FAMILIES)}")
     difficulty = raw.get("difficulty")
     levels = FAMILIES[family].levels
     if difficulty is not None and difficulty not in levels:

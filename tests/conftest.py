@@ -1,8 +1,11 @@
-"""Shared test helpers: problems over many seeds."""
+"""Shared test helpers: problems over many seeds, and the headless browser."""
 
 from __future__ import annotations
 
+import os
 from typing import Iterator
+
+import pytest
 
 from quizgen.families import FAMILIES
 from quizgen.model.family import make_problem
@@ -17,3 +20,33 @@ def many(family_id: str, count: int = SEEDS_PER_FAMILY) -> Iterator[Problem]:
     levels = list(family.levels)
     for seed in range(count):
         yield make_problem(family, seed, levels[seed % len(levels)])
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The system's headless Chromium with MathJax 3 at hand (see tests/browser.py).
+
+    Without a browser the browser tests skip on a developer's machine, but fail in CI
+    (CI=true), where ``tests/install-browser`` must have installed one."""
+    from browser import Browser, chromium_path, mathjax_script
+
+    missing = []
+    executable = chromium_path()
+    if executable is None:
+        missing.append("Chromium (/usr/bin/chromium; run tests/install-browser)")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        missing.append("Playwright for Python (pip install '.[test]')")
+    try:
+        mathjax_script()
+    except (ImportError, FileNotFoundError):
+        missing.append("MathJax 3 (django-static-mathjax; pip install '.[test]')")
+    if missing:
+        message = "browser tests need " + ", ".join(missing)
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message)
+        pytest.skip(message)
+    session = Browser(executable)
+    yield session
+    session.close()

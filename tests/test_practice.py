@@ -21,7 +21,8 @@ from quizgen.cli import cli
 from quizgen.families import FAMILIES
 from quizgen.model.family import make_problem, printed
 from quizgen.model.mistakes import FORGOT_SCALE, ROWS_COLUMNS_SWAPPED
-from quizgen.writers.practice import PracticePlan, answer_form, encode, payload, pool, practice_page, solution_form
+from quizgen.model.answers import answer_form, solution_form
+from quizgen.writers.practice import PracticePlan, encode, payload, pool, practice_page
 
 PHONE = {"width": 400, "height": 800}
 KINDS = {"number", "vector", "matrix", "set", "yesno", "text", "choice", "fields"}

@@ -13,17 +13,65 @@ from typing import Callable
 
 from markupsafe import Markup
 
-from quizgen.model.content import Block, Display, Figure, Heatmap, Inline, Math, Para, Step, Table
+from quizgen.model.content import Block, Display, Figure, Heatmap, Inline, Mat, Math, Op, Para, Seq, Step, Table
 from quizgen.render.figures import heatmap_svg
-from quizgen.render.latex import cloze_safe, latex
+from quizgen.render.latex import breakable, cloze_safe, latex
+from quizgen.render.text import inline as plain_inline
+
+
+def _mathjax(source: str, display: bool) -> str:
+    return escape(r"\(" + (r"\displaystyle " if display else "") + cloze_safe(source) + r"\)", quote=False)
+
+
+def _wrapping(pieces: list[str], display: bool) -> str:
+    """Pieces of one formula typeset apart, so a narrow screen wraps between them."""
+    return '<span class="wrap">' + " ".join(_mathjax(p, display) for p in pieces) + "</span>"
 
 
 def mathjax_inline(node: Math) -> str:
-    return escape(r"\(" + cloze_safe(latex(node)) + r"\)", quote=False)
+    """Inline MathJax; a long row vector inside is cut into chunks the line may wrap between."""
+    pieces = breakable(node)
+    return _mathjax(latex(node), False) if pieces is None else _wrapping(pieces, False)
 
 
 def mathjax_display(node: Math) -> str:
-    return escape(r"\[" + cloze_safe(latex(node)) + r"\]", quote=False)
+    """Display MathJax. A list of formulas (``W_Q = …, W_K = …``) becomes one part each,
+    side by side where they fit and stacked on a phone; a part too wide for the screen
+    scrolls inside its own box; long row vectors wrap in chunks."""
+    parts = _display_parts(node)
+    if len(parts) == 1 and breakable(node) is None:
+        return escape(r"\[" + cloze_safe(latex(node)) + r"\]", quote=False)
+    html = []
+    for i, part in enumerate(parts):
+        pieces = breakable(part) or [latex(part)]
+        if i < len(parts) - 1:
+            pieces[-1] += ","
+        html.append(f'<span class="part">{_wrapping(pieces, True)}</span>')
+    return '<span class="parts">' + "".join(html) + "</span>"
+
+
+def _display_parts(node: Math) -> list[Math]:
+    """A display's formulas, split where it lists them with a comma-and-space."""
+    if not isinstance(node, Seq):
+        return [node]
+    parts: list[list[Math]] = [[]]
+    for item in node.items:
+        if isinstance(item, Op) and item.name == ",":
+            parts.append([])
+        else:
+            parts[-1].append(item)
+    return [Seq(tuple(p)) if len(p) != 1 else p[0] for p in parts if p]
+
+
+def _holds_vectors(b: Table) -> bool:
+    """Whether a table has vectors or matrices in its cells (rows of a wide record, such as
+    a vertex with its embedding, rather than a grid of numbers)."""
+    return any(isinstance(p, Mat) or (isinstance(p, Seq) and any(isinstance(i, Mat) for i in p.items))
+               for row in b.rows for cell in row for p in cell)
+
+
+WRAP_ROWS = 3  # tables with at most this many rows (under the header) may wrap
+WRAP_COLUMNS = 4  # data columns per block of a wrapped table
 
 
 def media_name(svg: str) -> str:
@@ -38,6 +86,7 @@ class HtmlWriter:
     inline_math: Callable[[Math], str] = mathjax_inline
     display_math: Callable[[Math], str] = mathjax_display
     inline_svg: bool = False
+    card_tables: bool = False  # lay tables out for a phone: long few-row tables wrap, records stack
     media: dict[str, str] = field(default_factory=dict)
 
     def pieces(self, pieces: tuple[Inline, ...]) -> Markup:
@@ -54,15 +103,38 @@ class HtmlWriter:
             case Display():
                 return Markup(f'<div class="display">{self.display_math(b.math)}</div>')
             case Table():
-                head = "".join(f"<th>{self.pieces(c)}</th>" for c in b.header)
-                body = "".join("<tr>" + "".join(f"<td>{self.pieces(c)}</td>" for c in row) + "</tr>" for row in b.rows)
-                return Markup(f'<table class="grid"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
+                if self.card_tables and len(b.rows) <= WRAP_ROWS and len(b.header) > WRAP_COLUMNS + 1:
+                    return self.wrapped_table(b)
+                if self.card_tables and _holds_vectors(b):
+                    return self.table(b.header, b.rows, "grid stack")
+                return self.table(b.header, b.rows)
             case Figure():
                 return self.figure(b.svg, b.alt)
             case Heatmap():
                 svg = heatmap_svg(b.values, b.row_labels, b.col_labels, b.title)
                 return self.figure(svg, f"{b.title}: heatmap, rows are targets, columns are sources")
         raise TypeError(f"not a block: {b!r}")
+
+    def table(self, header: tuple[tuple[Inline, ...], ...], rows: tuple[tuple[tuple[Inline, ...], ...], ...],
+              css: str = "grid") -> Markup:
+        head = "".join(f"<th>{self.pieces(c)}</th>" for c in header)
+        # on cards each cell names its column, so a table can stack its rows on a narrow screen
+        labels = [f' data-label="{escape(plain_inline(c))}"' if self.card_tables else "" for c in header]
+        body = "".join("<tr>" + "".join(f"<td{label}>{self.pieces(c)}</td>"
+                                        for label, c in zip(labels, row)) + "</tr>" for row in rows)
+        return Markup(f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
+
+    def wrapped_table(self, b: Table) -> Markup:
+        """A wide table of few rows (a token sequence, scores per position) as blocks of
+        ``WRAP_COLUMNS`` columns, each repeating the label column, that sit side by side
+        where they fit and wrap into rows on a narrow screen."""
+        blocks = []
+        for start in range(1, len(b.header), WRAP_COLUMNS):
+            cols = slice(start, start + WRAP_COLUMNS)
+            header = (b.header[0], *b.header[cols])
+            rows = tuple((row[0], *row[cols]) for row in b.rows)
+            blocks.append(self.table(header, rows, "grid block"))
+        return Markup('<div class="table-blocks">' + "".join(blocks) + "</div>")
 
     def figure(self, svg: str, alt: str) -> Markup:
         """A figure as a media file (Anki) or, with ``inline_svg``, the SVG itself (a

@@ -65,3 +65,79 @@ def cloze_safe(source: str) -> str:
     while "}}" in source:
         source = source.replace("}}", "} }")
     return source
+
+
+VECTOR_CHUNK = 4  # entries of a long row vector kept on one line
+CHUNK_CHARS = 24  # and at most about this many characters of entries (long numbers: fewer entries)
+LONG_SUM = 3  # a sum of more terms than this may wrap after its plus signs
+
+
+def breakable(node: Math) -> list[str] | None:
+    """A formula's LaTeX cut into pieces a narrow screen may wrap between, or None when
+    there is nowhere to cut (MathJax 3 never breaks a formula by itself).
+
+    A row vector longer than ``VECTOR_CHUNK`` (or than ``CHUNK_CHARS`` characters) becomes
+    chunks of at most that many entries and about that many characters, as even as
+    possible, the first carrying the opening bracket and the last the closing one; delimiters around it
+    lose their stretching (a row vector is one line high anyway). A second row vector in
+    a formula starts a new piece (``softmax([…]) ≈`` | ``[…]``), and a sum of more than
+    ``LONG_SUM`` terms may wrap after each plus sign.
+    """
+    pieces = _pieces(node)
+    return pieces if pieces is not None and len(pieces) > 1 else None
+
+
+def _pieces(node: Math) -> list[str] | None:
+    """``breakable``'s work: the pieces of a formula holding a row vector or a long sum
+    (possibly just one piece), or None."""
+    match node:
+        case Mat() if len(node.rows) == 1 and len(node.rows[0]) > 1:
+            groups = _vector_chunks([latex(e) for e in node.rows[0]])
+            chunks = [r" \quad ".join(g) for g in groups]
+            chunks = [c + r" \quad" for c in chunks[:-1]] + chunks[-1:]
+            return ["[" + chunks[0], *chunks[1:-1], chunks[-1] + "]"] if len(chunks) > 1 else ["[" + chunks[0] + "]"]
+        case Delim():
+            inner = _pieces(node.body)
+            if inner is None:
+                return None
+            left, right = (d.replace(r"\left", "").replace(r"\right", "") for d in _DELIMS[node.kind])
+            return [left + inner[0], *inner[1:-1], inner[-1] + right] if len(inner) > 1 else [left + inner[0] + right]
+        case Seq():
+            pieces = [_pieces(item) for item in node.items]
+            if all(p is None for p in pieces):
+                plus = [i for i, item in enumerate(node.items) if isinstance(item, Op) and item.name == "+"]
+                if len(plus) < LONG_SUM:
+                    return None
+                cuts = [0, *(i + 1 for i in plus), len(node.items)]
+                # "{}" after a trailing plus keeps its spacing as a binary operator
+                return [latex(Seq(node.items[a:b])) + ("{}" if b < len(node.items) else "")
+                        for a, b in zip(cuts, cuts[1:])]
+            out = [""]
+            after_vector = False  # a second vector starts on a piece of its own
+            for item, piece in zip(node.items, pieces):
+                if piece is None:
+                    out[-1] += latex(item)
+                elif after_vector:
+                    out[-1] += "{}"
+                    out.extend(piece)
+                else:
+                    out[-1] += piece[0]
+                    out.extend(piece[1:])
+                    after_vector = True
+            return out
+    return None
+
+
+def _vector_chunks(entries: list[str]) -> list[list[str]]:
+    """Entries in chunks of at most ``VECTOR_CHUNK`` entries and ``CHUNK_CHARS`` characters:
+    as many chunks as packing them in order needs, then as even as the limits allow."""
+    greedy: list[list[str]] = [[]]
+    for entry in entries:
+        chunk = greedy[-1]
+        if chunk and (len(chunk) == VECTOR_CHUNK or sum(map(len, chunk)) + len(entry) > CHUNK_CHARS):
+            greedy.append([])
+        greedy[-1].append(entry)
+    size = -(-len(entries) // len(greedy))
+    even = [entries[i:i + size] for i in range(0, len(entries), size)]
+    fits = len(even) == len(greedy) and all(sum(map(len, c)) <= CHUNK_CHARS for c in even)
+    return even if fits else greedy

@@ -39,12 +39,14 @@ from quizgen.model.choices import lettered_options
 from quizgen.model.problem import Problem
 from quizgen.render.html import HtmlWriter
 from quizgen.resources import jinja_env, shipped
+from quizgen.typed import typed_answer
 from quizgen.writers.manifest import Manifest, NoteRecord, manifest_path, read_manifest
 from quizgen.writers.output import MAX_TIMESTAMP, write_together
 
 BASIC_MODEL_ID = 1_607_392_411
 CHOICE_MODEL_ID = 1_607_392_412
 CLOZE_MODEL_ID = 1_607_392_413
+TYPED_MODEL_ID = 1_607_392_414
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # every zip entry's date, so the same build gives the same bytes
 
 
@@ -57,7 +59,8 @@ def _source_template(front: str) -> str:
 
 
 def basic_model() -> genanki.Model:
-    """Front: the problem and one question. Back: the answer, then the worked steps."""
+    """Front: the problem and one question. Back: the full answer, the answer to the
+    question, then the worked steps (collapsed)."""
     return genanki.Model(
         BASIC_MODEL_ID, "quizgen Basic v1",
         fields=[{"name": "Front"}, {"name": "Back"}, {"name": "ProblemId"}, {"name": "Source"}],
@@ -70,8 +73,8 @@ def basic_model() -> genanki.Model:
 
 
 def choice_model() -> genanki.Model:
-    """Front: the problem, the question and lettered options. Back: the right letter and,
-    for each wrong option, the mistake behind it."""
+    """Front: the problem, the question and lettered options. Back: the full answer, the
+    right letter and, for each wrong option, the mistake behind it."""
     return genanki.Model(
         CHOICE_MODEL_ID, "quizgen Multiple choice v1",
         fields=[{"name": "Front"}, {"name": "Options"}, {"name": "Answer"}, {"name": "ProblemId"}, {"name": "Source"}],
@@ -94,6 +97,21 @@ def cloze_model() -> genanki.Model:
         }],
         css=_css(),
         model_type=genanki.Model.CLOZE,
+    )
+
+
+def typed_model() -> genanki.Model:
+    """Front: the problem, one question with a short answer, how to type it, and Anki's
+    type-in box. Back: Anki's comparison of the typed and expected text, the full answer,
+    then the worked steps (collapsed)."""
+    return genanki.Model(
+        TYPED_MODEL_ID, "quizgen Type answer v1",
+        fields=[{"name": "Front"}, {"name": "Expected"}, {"name": "Back"}, {"name": "ProblemId"}, {"name": "Source"}],
+        templates=[{
+            "name": "Card 1", "qfmt": "{{Front}}\n{{type:Expected}}",
+            "afmt": _source_template('{{Front}}\n{{type:Expected}}\n<hr id="answer">\n{{Back}}'),
+        }],
+        css=_css(),
     )
 
 
@@ -155,22 +173,28 @@ def _front(prompt: Markup, question: Markup) -> str:
 
 
 def problem_note(problem: Problem, kind: str, deck_name: str, deck_id: int, writer: HtmlWriter) -> NoteData:
-    """A basic or multiple-choice note for one problem."""
+    """A basic, multiple-choice or typed-answer note for one problem."""
     env = jinja_env()
     s = problem.solution
     front = _front(writer.blocks(s.prompt), writer.pieces(s.question))
     steps = [writer.step(st) for st in s.steps]
-    if kind == "basic":
+    if kind in ("basic", "typed"):
         back = env.get_template("anki/basic_back.html").render(
             choice=writer.pieces(s.choice), answer=writer.blocks(s.answer), steps=steps)
         fields = (front, back, problem.id, _source(problem))
+        if kind == "typed":
+            typed = typed_answer(problem)
+            front = env.get_template("anki/typed_front.html").render(
+                prompt=writer.blocks(s.prompt), question=writer.pieces(s.question), instruction=typed.instruction)
+            fields = (front, escape(typed.expected), back, problem.id, _source(problem))
     else:
         options = [{"letter": o.letter, "html": writer.pieces(o.pieces), "right": o.right,
                     "mistake": o.mistake.name if o.mistake else "",
                     "explanation": o.mistake.explanation if o.mistake else ""} for o in lettered_options(problem)]
         right = next(o for o in options if o["right"])
         options_html = env.get_template("anki/choice_options.html").render(options=options)
-        answer = env.get_template("anki/choice_answer.html").render(right=right, options=options, steps=steps)
+        answer = env.get_template("anki/choice_answer.html").render(
+            answer=writer.blocks(s.answer), right=right, options=options, steps=steps)
         fields = (front, options_html, answer, problem.id, _source(problem))
     return NoteData(note_guid(deck_id, kind, problem.family, problem.version, problem.seed), kind, fields,
                     anki_tags(problem, kind, deck_id), deck_name,
@@ -331,7 +355,7 @@ class _TimedNote(genanki.Note):
 
 def anki_decks(definition: DeckDefinition, notes: list[NoteData], mtimes: dict[str, int]) -> list[genanki.Deck]:
     """The deck and its subdecks, filled with the notes."""
-    models = {"basic": basic_model(), "choice": choice_model(), "cloze": cloze_model()}
+    models = {"basic": basic_model(), "choice": choice_model(), "cloze": cloze_model(), "typed": typed_model()}
     description = description_html(definition.description)
     decks = {definition.name: genanki.Deck(definition.id, definition.name, description=description)}
     for note in notes:
@@ -388,7 +412,7 @@ def write_deck(definition: DeckDefinition, out_dir: Path, timestamp: int,
     out_dir = Path(out_dir)
     manifest_file = manifest_path(out_dir, definition.stem)
     previous = previous_build(definition, out_dir)  # checked before anything is written
-    writer = HtmlWriter()
+    writer = HtmlWriter(card_tables=True)
     notes = deck_notes(definition, writer, tick)
     apkg = out_dir / f"{definition.stem}.apkg"
     manifest, mtimes, report = plan_build(definition, notes, previous, timestamp, apkg)

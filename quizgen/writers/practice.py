@@ -20,9 +20,10 @@ from typing import Any
 from markupsafe import Markup
 
 from quizgen.batch import check_request
+from quizgen.model.answers import solution_form
 from quizgen.model.choices import lettered_options
 from quizgen.model.family import make_problem
-from quizgen.model.problem import Problem, Solution
+from quizgen.model.problem import Problem
 from quizgen.model.seeding import derive_seeds
 from quizgen.render.html import HtmlWriter
 from quizgen.resources import jinja_env
@@ -51,53 +52,6 @@ def pool(plan: PracticePlan) -> list[Problem]:
             for seed in derive_seeds(plan.seed, family.id, plan.count, stream=stream):
                 problems.append(make_problem(family, seed, level))
     return problems
-
-
-def answer_form(value: Any, decimals: int | None, entry: Any = None) -> dict[str, Any]:
-    """How a student enters an answer: a number, a grid of boxes sized to a vector or
-    matrix, a set (numbers in any order), yes/no, a word, labelled lines for the items of a
-    list or the values of a mapping, or a choice among the options. ``entry`` is the
-    family's word on it (``Solution.entry``); without one, the shape of ``value`` decides,
-    and text or mixed values are chosen from the options."""
-    if isinstance(entry, list):
-        if not isinstance(value, list) or len(entry) != len(value):
-            raise ValueError(f"entry {entry!r} does not fit the value {value!r}")
-        return {"kind": "fields", "list": True,
-                "fields": [{"label": label, "form": answer_form(v, decimals, e)}
-                           for (label, e), v in zip(entry, value)]}
-    if isinstance(entry, dict) or (entry is None and isinstance(value, dict) and value):
-        each = entry["each"] if entry else None
-        return {"kind": "fields", "list": False,
-                "fields": [{"label": str(k), "form": answer_form(v, decimals, each)} for k, v in value.items()]}
-    kind = entry or _kind_of(value)
-    if kind == "vector":
-        return {"kind": kind, "size": len(value)}
-    if kind == "matrix":
-        return {"kind": kind, "rows": len(value), "cols": len(value[0])}
-    return {"kind": kind}
-
-
-def solution_form(solution: Solution) -> dict[str, Any]:
-    """How a student enters the answer of this solution."""
-    return answer_form(solution.value, solution.decimals, solution.entry)
-
-
-def _kind_of(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yesno"
-    if _is_number(value):
-        return "number"
-    if isinstance(value, list) and value and all(_is_number(v) for v in value):
-        return "vector"
-    if (isinstance(value, list) and value and all(isinstance(r, list) and r and all(_is_number(v) for v in r)
-                                                  for r in value)
-            and len({len(r) for r in value}) == 1):
-        return "matrix"
-    return "choice"
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def payload(problem: Problem) -> dict[str, Any]:
