@@ -17,6 +17,7 @@ from html import escape
 from typing import Sequence
 
 from quizgen.math.graphs import Dag
+from quizgen.model.content import mat, number_text
 
 
 NODE_R = 17
@@ -323,6 +324,7 @@ def heatmap_svg(matrix: Sequence[Sequence[float]], row_labels: Sequence[str], co
     width = LABEL_W + cols * CELL + MARGIN
     height = top + rows * CELL + MARGIN
     peak = max(max(abs(v) for v in row) for row in matrix) or 1.0
+    texts = cell_texts(matrix)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
@@ -346,7 +348,7 @@ def heatmap_svg(matrix: Sequence[Sequence[float]], row_labels: Sequence[str], co
             parts.append(f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" fill="{shade}" '
                          f'stroke="#c3c9d4" stroke-width="1"/>')
             parts.append(f'<text x="{x + CELL / 2:.0f}" y="{y + CELL / 2 + 4:.0f}" text-anchor="middle" '
-                         f'fill="{ink}">{cell_text(value)}</text>')
+                         f'fill="{ink}">{texts[r][c]}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -357,6 +359,7 @@ def _blend(share: float) -> str:
     return "#" + "".join(f"{round(a + (b - a) * share):02x}" for a, b in zip(low, high))
 
 
-def cell_text(value: float) -> str:
-    text = f"{value:.2f}"
-    return text[1:] if text.startswith("0.") else text.replace("-0.", "-.")
+def cell_texts(matrix: Sequence[Sequence[float]]) -> list[list[str]]:
+    """The printed values of a heatmap, in the format a matrix of them prints in."""
+    m = mat(matrix)
+    return [[number_text(e) for e in row] for row in m.rows]

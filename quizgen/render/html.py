@@ -13,7 +13,7 @@ from typing import Callable
 
 from markupsafe import Markup
 
-from quizgen.model.content import Block, Display, Figure, Heatmap, Inline, Math, Para, Step, Table
+from quizgen.model.content import Block, Display, Figure, Heatmap, Inline, Math, Para, Step, Table, prose, shared_row_format
 from quizgen.render.figures import heatmap_svg
 from quizgen.render.latex import cloze_safe, latex
 
@@ -41,7 +41,9 @@ class HtmlWriter:
     media: dict[str, str] = field(default_factory=dict)
 
     def pieces(self, pieces: tuple[Inline, ...]) -> Markup:
-        return Markup("".join(escape(p, quote=False) if isinstance(p, str) else self.inline_math(p) for p in pieces))
+        """Text and inline math; identifiers in the text (``W_Q``) are typeset as math."""
+        split = [q for p in pieces for q in (prose(p) if isinstance(p, str) else (p,))]
+        return Markup("".join(escape(p, quote=False) if isinstance(p, str) else self.inline_math(p) for p in split))
 
     def block(self, b: Block) -> Markup:
         match b:
@@ -50,6 +52,7 @@ class HtmlWriter:
             case Display():
                 return Markup(f'<div class="display">{self.display_math(b.math)}</div>')
             case Table():
+                b = shared_row_format(b)
                 head = "".join(f"<th>{self.pieces(c)}</th>" for c in b.header)
                 body = "".join("<tr>" + "".join(f"<td>{self.pieces(c)}</td>" for c in row) + "</tr>" for row in b.rows)
                 return Markup(f'<table class="grid"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
@@ -73,5 +76,5 @@ class HtmlWriter:
         return Markup("".join(self.block(b) for b in bs))
 
     def step(self, s: Step) -> dict[str, object]:
-        """A step as a title (plain text, escaped by the template) and an HTML body."""
-        return {"title": s.title, "body": self.blocks(s.blocks)}
+        """A step as a title and a body, both HTML (the title may hold math)."""
+        return {"title": self.pieces((s.title,)), "body": self.blocks(s.blocks)}

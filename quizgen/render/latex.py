@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from quizgen.model.content import (
-    DELIMITERS, GREEK, OPERATORS, Delim, Frac, Mat, Math, Num, Op, Seq, Sqrt, Sym, Word, format_number,
+    DELIMITERS, GREEK, MINUS, OPERATORS, Delim, Frac, Mat, Math, Num, Op, Seq, Sqrt, Sym, Word, number_text,
+    shared_format,
 )
 
 _OPS = {
@@ -39,7 +40,9 @@ def latex(node: Math) -> str:
                 base += "^{\\top}" if node.sup == "T" else f"^{{{_text(node.sup)}}}"
             return base
         case Num():
-            return format_number(node.value, node.digits)
+            # TeX's minus sign is the hyphen in math mode (MathJax and MathML converters
+            # draw it as U+2212); a literal U+2212 would become an identifier in MathML
+            return number_text(node).replace(MINUS, "-")
         case Word():
             return rf"\text{{{_text(node.text)}}}"
         case Op():
@@ -52,9 +55,10 @@ def latex(node: Math) -> str:
             return rf"\sqrt{{{latex(node.body)}}}"
         case Delim():
             left, right = _DELIMS[node.kind]
-            return f"{left}{latex(node.body)}{right}"
+            sub = "" if node.sub is None else f"_{{{_text(node.sub)}}}"
+            return f"{left}{latex(node.body)}{right}{sub}"
         case Mat():
-            rows = r" \\ ".join(" & ".join(latex(e) for e in row) for row in node.rows)
+            rows = r" \\ ".join(" & ".join(latex(e) for e in row) for row in shared_format(node).rows)
             # \left[ ... \right] rather than bmatrix: MathML converters then stretch the brackets too
             return rf"\left[\begin{{matrix}} {rows} \end{{matrix}}\right]"
     raise TypeError(f"not math: {node!r}")

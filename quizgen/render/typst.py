@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from quizgen.model.content import (
     DELIMITERS, GREEK, OPERATORS, Block, Delim, Display, Figure, Frac, Heatmap, Inline, Mat, Math, Num, Op, Para, Seq, Sqrt,
-    Step, Sym, Table, Word, format_number,
+    Step, Sym, Table, Word, number_text, prose, shared_format, shared_row_format,
 )
-from quizgen.render.figures import cell_text
+from quizgen.render.figures import cell_texts
 from quizgen.render.html import media_name
 
 _OPS = {
@@ -60,7 +60,7 @@ def math(node: Math) -> str:
                 base += "^T" if node.sup == "T" else f"^({_script(node.sup)})"
             return base
         case Num():
-            return format_number(node.value, node.digits)
+            return number_text(node)
         case Word():
             return string(node.text)
         case Op():
@@ -73,9 +73,10 @@ def math(node: Math) -> str:
             return f"sqrt({math(node.body)})"
         case Delim():
             left, right = _DELIMS[node.kind]
-            return f"{left}{math(node.body)}{right}"
+            sub = "" if node.sub is None else f"_({_script(node.sub)})"
+            return f"{left}{math(node.body)}{right}{sub}"
         case Mat():
-            rows = "; ".join(", ".join(math(e) for e in row) for row in node.rows)
+            rows = "; ".join(", ".join(math(e) for e in row) for row in shared_format(node).rows)
             return f'mat(delim: "[", {rows})'
     raise TypeError(f"not math: {node!r}")
 
@@ -92,8 +93,10 @@ class TypstWriter:
     files: dict[str, str] = field(default_factory=dict)
 
     def pieces(self, pieces: tuple[Inline, ...]) -> str:
-        """Text and inline math; a matrix inline keeps display size, so it stays legible."""
-        return "".join(text(p) if isinstance(p, str) else f"${_inline(p)}$" for p in pieces)
+        """Text and inline math; identifiers in the text (``W_Q``) are typeset as math, and a
+        matrix inline keeps display size, so it stays legible."""
+        split = [q for p in pieces for q in (prose(p) if isinstance(p, str) else (p,))]
+        return "".join(text(p) if isinstance(p, str) else f"${_inline(p)}$" for p in split)
 
     def block(self, b: Block) -> str:
         match b:
@@ -102,6 +105,7 @@ class TypstWriter:
             case Display():
                 return f"$ {math(b.math)} $\n"
             case Table():
+                b = shared_row_format(b)
                 cells = [f"[{self.pieces(c)}]" for c in b.header]
                 cells += [f"[{self.pieces(c)}]" for row in b.rows for c in row]
                 return (f"#align(center, table(columns: {len(b.header)}, align: center + horizon, "
@@ -119,13 +123,13 @@ class TypstWriter:
     def _heatmap(self, b: Heatmap) -> str:
         peak = max(max(abs(v) for v in row) for row in b.values) or 1.0
         cells = ["[]"] + [f"[*{text(c)}*]" for c in b.col_labels]
-        for label, row in zip(b.row_labels, b.values):
+        for label, row, printed in zip(b.row_labels, b.values, cell_texts(b.values)):
             cells.append(f"[*{text(label)}*]")
-            for v in row:
+            for v, shown in zip(row, printed):
                 share = abs(v) / peak
                 ink = "white" if share > 0.55 else "black"
                 cells.append(f"table.cell(fill: rgb(\"#1c4fa8\").transparentize({100 - share * 100:.0f}%), "
-                             f"text(fill: {ink}, {string(cell_text(v))}))")
+                             f"text(fill: {ink}, {string(shown)}))")
         return (f"#align(center, table(columns: {len(b.col_labels) + 1}, align: center + horizon, inset: 5pt, "
                 f"stroke: 0.5pt + luma(170), {', '.join(cells)}))\n"
                 f"#align(center, text(size: 8pt, {string(b.title + ' (rows: targets, columns: sources)')}))\n")
@@ -134,7 +138,7 @@ class TypstWriter:
         return "\n".join(self.block(b) for b in bs)
 
     def step(self, s: Step) -> dict[str, str]:
-        return {"title": text(s.title), "body": self.blocks(s.blocks)}
+        return {"title": self.pieces((s.title,)), "body": self.blocks(s.blocks)}
 
 
 def _svg_width(svg: str) -> float:
