@@ -56,7 +56,8 @@ def latex(node: Math) -> str:
         case Delim():
             left, right = _DELIMS[node.kind]
             sub = "" if node.sub is None else f"_{{{_text(node.sub)}}}"
-            return f"{left}{latex(node.body)}{right}{sub}"
+            gap = " " if left[-1].isalpha() else ""  # \left\lVert L, not the unknown \lVertL
+            return f"{left}{gap}{latex(node.body)}{right}{sub}"
         case Mat():
             rows = r" \\ ".join(" & ".join(latex(e) for e in row) for row in shared_format(node).rows)
             # \left[ ... \right] rather than bmatrix: MathML converters then stretch the brackets too

@@ -43,8 +43,11 @@ def text(s: str) -> str:
 
 def _script(s: str) -> str:
     """A sub- or superscript: ``j``, ``15`` and ``r+1`` stay math; a word such as ``net1``
-    becomes a string, since Typst would read it as an unknown variable."""
-    return string(s) if re.search(r"[A-Za-z]{2,}", s) else s
+    becomes a string, since Typst would read it as an unknown variable; in ``O1`` the
+    letter and the digits are set apart for the same reason."""
+    if re.search(r"[A-Za-z]{2,}", s):
+        return string(s)
+    return re.sub(r"([A-Za-z])(?=\d)", r"\1 ", s)
 
 
 def math(node: Math) -> str:

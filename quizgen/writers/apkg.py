@@ -133,7 +133,8 @@ def problem_note(problem: Problem, kind: str, deck_name: str, writer: HtmlWriter
     else:
         options = [{"letter": o.letter, "html": writer.pieces(o.pieces), "right": o.right,
                     "mistake": o.mistake.name if o.mistake else "",
-                    "explanation": o.mistake.explanation if o.mistake else ""} for o in lettered_options(problem)]
+                    "explanation": writer.pieces((o.mistake.explanation,)) if o.mistake else ""}
+                   for o in lettered_options(problem)]
         right = next(o for o in options if o["right"])
         options_html = env.get_template("anki/choice_options.html").render(options=options)
         answer = env.get_template("anki/choice_answer.html").render(right=right, options=options, steps=steps)
