@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from quizgen.model.content import (
     DELIMITERS, GREEK, MINUS, OPERATORS, Delim, Frac, Mat, Math, Num, Op, Seq, Sqrt, Sym, Word, number_text,
     shared_format,
@@ -26,6 +28,11 @@ def _text(s: str) -> str:
     return "".join(_TEXT_ESCAPES.get(c, c) for c in s)
 
 
+def _script(s: str) -> str:
+    """A subscript; a word in it (``model``, ``net1``) is upright, as a label is."""
+    return re.sub(r"[A-Za-z]{2,}", lambda m: rf"\mathrm{{{m.group()}}}", _text(s))
+
+
 def latex(node: Math) -> str:
     """The LaTeX source of a formula (no surrounding delimiters)."""
     match node:
@@ -35,7 +42,7 @@ def latex(node: Math) -> str:
             if node.accent == "tilde":
                 base = rf"\tilde{{{base}}}"
             if node.sub is not None:
-                base += f"_{{{_text(node.sub)}}}"
+                base += f"_{{{_script(node.sub)}}}"
             if node.sup is not None:
                 base += "^{\\top}" if node.sup == "T" else f"^{{{_text(node.sup)}}}"
             return base
