@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import Sequence
 
+import numpy as np
+
 from quizgen.math.graphs import Dag
 from quizgen.model.content import mat, number_text
 
@@ -71,7 +73,7 @@ def _rows_with_bends(dag: Dag) -> tuple[list[list[Node]], list[tuple[Node, Node]
 
 
 def _crossings(upper: list[Node], lower: list[Node], legs: list[tuple[Node, Node]]) -> int:
-    """Pairs of legs between two consecutive rows that cross."""
+    """Pairs of legs between two consecutive rows that cross (``legs`` may hold others)."""
     top = {n: k for k, n in enumerate(upper)}
     bottom = {n: k for k, n in enumerate(lower)}
     pairs = [(top[a], bottom[b]) for a, b in legs if a in top and b in bottom]
@@ -82,23 +84,35 @@ def total_crossings(rows: Sequence[Sequence[Node]], legs: list[tuple[Node, Node]
     return sum(_crossings(list(a), list(b), legs) for a, b in zip(rows, rows[1:]))
 
 
+def _legs_below(rows: list[list[Node]], legs: list[tuple[Node, Node]]) -> list[list[tuple[Node, Node]]]:
+    """The legs leaving each row (to the next), so a crossing count looks at those only."""
+    row_of = {n: r for r, row in enumerate(rows) for n in row}
+    below: list[list[tuple[Node, Node]]] = [[] for _ in rows]
+    for a, b in legs:
+        below[row_of[a]].append((a, b))
+    return below
+
+
 def _barycentre_sort(row: list[Node], fixed: list[Node], legs: list[tuple[Node, Node]]) -> list[Node]:
     """``row`` ordered by the mean position of each node's neighbours in the ``fixed``
     row; a node without neighbours there keeps its place."""
     where = {n: k for k, n in enumerate(fixed)}
-    keys = []
-    for k, n in enumerate(row):
-        linked = [where[b if a == n else a] for a, b in legs if (a == n and b in where) or (b == n and a in where)]
-        keys.append((sum(linked) / len(linked) if linked else float(k), k))
+    linked: dict[Node, list[int]] = {n: [] for n in row}
+    for a, b in legs:
+        if a in linked and b in where:
+            linked[a].append(where[b])
+        elif b in linked and a in where:
+            linked[b].append(where[a])
+    keys = [(sum(linked[n]) / len(linked[n]) if linked[n] else float(k), k) for k, n in enumerate(row)]
     return [row[k] for _, k in sorted(keys)]
 
 
-def _sift(rows: list[list[Node]], legs: list[tuple[Node, Node]]) -> None:
+def _sift(rows: list[list[Node]], below: list[list[tuple[Node, Node]]]) -> None:
     """Move single nodes to the place in their row with the fewest crossings (adjacent
     swaps are the special case of a move by one), until no move removes a crossing."""
     def local(r: int) -> int:
-        return ((_crossings(rows[r - 1], rows[r], legs) if r > 0 else 0)
-                + (_crossings(rows[r], rows[r + 1], legs) if r + 1 < len(rows) else 0))
+        return ((_crossings(rows[r - 1], rows[r], below[r - 1]) if r > 0 else 0)
+                + (_crossings(rows[r], rows[r + 1], below[r]) if r + 1 < len(rows) else 0))
 
     improved = True
     while improved:
@@ -106,6 +120,8 @@ def _sift(rows: list[list[Node]], legs: list[tuple[Node, Node]]) -> None:
         for r, row in enumerate(rows):
             for n in list(row):
                 before = local(r)
+                if before == 0:
+                    break  # nothing in this row to improve
                 row.remove(n)
                 counts = []
                 for k in range(len(row) + 1):
@@ -122,18 +138,22 @@ def order_rows(rows: list[list[Node]], legs: list[tuple[Node, Node]]) -> list[li
     polished by moving single nodes; the best order seen wins (the first on ties)."""
     current = [list(r) for r in rows]
     best = [list(r) for r in current]
-    _sift(best, legs)
+    best_count = total_crossings(best, legs)
+    if best_count == 0:
+        return best
+    below = _legs_below(rows, legs)
+    _sift(best, below)
     best_count = total_crossings(best, legs)
     for sweep in range(SWEEPS):
         if best_count == 0:
             break
         if sweep % 2 == 0:
             for r in range(1, len(current)):
-                current[r] = _barycentre_sort(current[r], current[r - 1], legs)
+                current[r] = _barycentre_sort(current[r], current[r - 1], below[r - 1])
         else:
             for r in range(len(current) - 2, -1, -1):
-                current[r] = _barycentre_sort(current[r], current[r + 1], legs)
-        _sift(current, legs)
+                current[r] = _barycentre_sort(current[r], current[r + 1], below[r])
+        _sift(current, below)
         count = total_crossings(current, legs)
         if count < best_count:
             best, best_count = [list(r) for r in current], count
@@ -218,12 +238,16 @@ def path_samples(commands: list[tuple[str, tuple[Point, ...]]], per_piece: int =
     return points
 
 
-def _too_close(layout_centres: dict[int, Point], edge: tuple[int, int], samples: list[Point], width: float) -> list[Point]:
-    """The sample points of an edge that run within the clearance of a vertex other than
-    its endpoints."""
-    limit = NODE_R + CLEARANCE + width / 2
-    others = [c for v, c in layout_centres.items() if v not in edge]
-    return [p for p in samples if any(_distance(p, c) < limit for c in others)]
+def _too_close(centres: dict[int, Point], edge: tuple[int, int], samples: list[Point], width: float) -> list[float]:
+    """The heights of the sample points of an edge that run within the clearance of a
+    vertex other than its endpoints."""
+    others = np.array([c for v, c in centres.items() if v not in edge])
+    if not len(others):
+        return []
+    points = np.array(samples)
+    gaps = np.hypot(points[:, None, 0] - others[None, :, 0], points[:, None, 1] - others[None, :, 1])
+    close = (gaps < NODE_R + CLEARANCE + width / 2).any(axis=1)
+    return [float(y) for y in points[close, 1]]
 
 
 def dag_layout(dag: Dag, highlight: frozenset[tuple[int, int]] = frozenset()) -> GraphLayout:
@@ -244,7 +268,7 @@ def dag_layout(dag: Dag, highlight: frozenset[tuple[int, int]] = frozenset()) ->
         crowded: set[int] = set()
         for edge, route in routes.items():
             width = HOT_WIDTH if edge in highlight else EDGE_WIDTH
-            for _, py in _too_close(centres, edge, path_samples(edge_path(route)), width):
+            for py in _too_close(centres, edge, path_samples(edge_path(route)), width):
                 crowded.add(max(0, min(len(gaps) - 1, sum(1 for y in y_of_row[1:] if y <= py))))
         if not crowded or all(gaps[r] >= MAX_ROW_GAP for r in crowded):
             break
