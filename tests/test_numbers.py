@@ -104,13 +104,13 @@ def test_prose_minus_and_hyphens() -> None:
 
 
 def test_prose_identifiers_become_maths() -> None:
-    pieces = prose("scale by 1/√d_k, then W_Qᵀ·W_K and ‖L·R‖_F / (‖L‖_F·‖R‖_F); W_net1, pre_")
+    pieces = prose("scale by 1/√d_k, then W_Qᵀ·W_K and ‖L·R‖_F / (‖L‖_F·‖R‖_F); W_net1, K̃_i, pre_")
     maths = [p for p in pieces if not isinstance(p, str)]
     assert maths[:3] == [Sqrt(Sym("d", "k")), Sym("W", "Q", "T"), Sym("W", "K")]
     norms = [p for p in maths if isinstance(p, Delim)]
     assert [n.sub for n in norms] == ["F", "F", "F"]
     assert latex(norms[0]) == r"\left\lVert L \cdot R\right\rVert_{F}"
-    assert Sym("W", "net1") in maths
+    assert Sym("W", "net1") in maths and Sym("K", "i", None, "tilde") in maths
     assert "".join(p for p in pieces if isinstance(p, str)).endswith(", pre_")  # not an identifier
 
 
@@ -299,3 +299,19 @@ def test_the_reported_draws() -> None:
             out = text_output(p)
             assert not E_NOTATION.search(out)
             assert not re.search(r"[−-]0\.0+(?!\d)", out)  # no "−0.000"
+
+
+def test_fact_cards_typeset_identifiers() -> None:
+    """The cloze cards and their extra line show W_V, d_k and K̃_i as maths."""
+    from quizgen.facts import FACTS
+    from quizgen.writers.apkg import fact_note
+
+    writer = HtmlWriter()
+    shown = []
+    for fact in FACTS:
+        text, extra, _ = fact_note(fact, "deck", writer).fields
+        for field in (text, extra):
+            prose_only = visible_text(re.sub(r"\\\(.*?\\\)|\\\[.*?\\\]", " ", field, flags=re.S))
+            assert not IDENTIFIER_WITH_SUBSCRIPT.search(prose_only), (fact.id, field)
+        shown.append(extra)
+    assert any(r"\(\tilde{K}_{i}\)" in e for e in shown)

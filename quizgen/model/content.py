@@ -336,7 +336,7 @@ _HYPHEN_MINUS = re.compile(r"(?<![\w.\-])-(?=\d)")
 _SUPERSCRIPTS = {"ᵀ": "T", "¹": "1", "²": "2", "³": "3"}
 _PROSE_MATH = re.compile(
     r"‖(?P<norm>[A-Za-z]+(?:·[A-Za-z]+)*)‖_(?P<norm_sub>[A-Za-z])(?![\w])"
-    r"|(?<![\w‖])(?P<root>√)?(?P<name>[A-Za-z]+)_(?P<sub>[A-Za-z]+\d*|\d+)(?P<sup>[ᵀ¹²³]?)(?![\w])"
+    r"|(?<![\w‖])(?P<root>√)?(?P<name>[A-Za-z]+)(?P<tilde>\u0303?)_(?P<sub>[A-Za-z]+\d*|\d+)(?P<sup>[ᵀ¹²³]?)(?![\w])"
 )
 
 
@@ -347,8 +347,9 @@ def prose_text(text: str) -> str:
 
 
 def prose(text: str) -> tuple[Inline, ...]:
-    """Prose split into text and math: ``W_Q``, ``d_k``, ``W_net1``, ``x_jᵀ``, ``√d_k`` and
-    ``‖L·R‖_F`` become math nodes, everything else stays text (with ``prose_text``)."""
+    """Prose split into text and math: ``W_Q``, ``d_k``, ``W_net1``, ``x_jᵀ``, ``K̃_i``,
+    ``√d_k`` and ``‖L·R‖_F`` become math nodes, everything else stays text (with
+    ``prose_text``)."""
     pieces: list[Inline] = []
     at = 0
     for m in _PROSE_MATH.finditer(text):
@@ -359,7 +360,8 @@ def prose(text: str) -> tuple[Inline, ...]:
             body = factors[0] if len(factors) == 1 else seq(*_interleave(factors, Op("cdot")))
             pieces.append(Delim(body, "norm", m.group("norm_sub")))
         else:
-            node: Math = Sym(m.group("name"), m.group("sub"), _SUPERSCRIPTS.get(m.group("sup")))
+            node: Math = Sym(m.group("name"), m.group("sub"), _SUPERSCRIPTS.get(m.group("sup")),
+                             "tilde" if m.group("tilde") else None)
             pieces.append(Sqrt(node) if m.group("root") else node)
         at = m.end()
     if at < len(text):

@@ -16,7 +16,6 @@ import hashlib
 import json
 import tempfile
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 from typing import Callable
 
@@ -152,7 +151,7 @@ def fact_note(fact: Fact, deck_name: str, writer: HtmlWriter) -> NoteData:
         else:
             parts.append(str(writer.pieces((piece,))))
     text = "".join(parts)
-    return NoteData(genanki.guid_for("quizgen/fact", fact.id), "cloze", (text, escape(fact.extra), f"fact {fact.id}"),
+    return NoteData(genanki.guid_for("quizgen/fact", fact.id), "cloze", (text, str(writer.pieces((fact.extra,))), f"fact {fact.id}"),
                     ("quizgen::fact", f"quizgen::topic::{fact.topic}"), deck_name, f'"Source:fact {fact.id}"')
 
 
