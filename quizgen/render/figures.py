@@ -185,8 +185,7 @@ def _place_columns(rows: list[list[Node]], legs: list[tuple[Node, Node]]) -> dic
     neighbours in the rows above and below, keeping order and spacing."""
     x: dict[Node, float] = {}
     for row in rows:
-        _fit_in_order_row = _fit_in_order(row, [0.0] * len(row))
-        x.update(zip(row, _fit_in_order_row))
+        x.update(zip(row, _fit_in_order(row, [0.0] * len(row))))  # packed, centred on 0
     neighbours: dict[Node, list[Node]] = {n: [] for row in rows for n in row}
     for a, b in legs:
         neighbours[a].append(b)
