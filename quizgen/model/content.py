@@ -272,14 +272,16 @@ def para(*pieces: Inline) -> Para:
 
 
 def table(header: Sequence[Inline | Sequence[Inline]], rows: Sequence[Sequence[Inline | Sequence[Inline]]]) -> Table:
-    """A table; a cell may be a single piece or a sequence of pieces."""
+    """A table; a cell may be a single piece or a sequence of pieces. The numbers of each
+    row share one format (``shared_row_format``)."""
 
     def cell(c: Inline | Sequence[Inline]) -> tuple[Inline, ...]:
         if isinstance(c, (str, *MATH_TYPES)):
             return (c,)
         return tuple(c)
 
-    return Table(tuple(cell(c) for c in header), tuple(tuple(cell(c) for c in row) for row in rows))
+    # formatted here as well as in the renderers, so a renderer that splits a table keeps it
+    return shared_row_format(Table(tuple(cell(c) for c in header), tuple(tuple(cell(c) for c in row) for row in rows)))
 
 
 def step(title: str, *blocks: Block) -> Step:
