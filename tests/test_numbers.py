@@ -31,7 +31,6 @@ from quizgen.render.latex import latex
 from quizgen.render.typst import TypstWriter, math as typst_math
 
 SEEDS_PER_LEVEL = 40
-MINUS = "\u2212"
 E_NOTATION = re.compile(r"\d(?:\.\d+)?\s*[eE]\s*[-+−]?\s*\d")
 E_NOTATION_UNSPACED = re.compile(r"\d[eE][-+−]?\d")
 MATHML_E_NOTATION = re.compile(r"<mn>[^<]*</mn>\s*<mi>[eE]</mi>")  # 6.14e−06 split into number, e, minus, number

@@ -46,11 +46,13 @@ Node = tuple[int, ...]    # (v,) for a vertex, (u, v, k) for the k-th bend point
 @dataclass(frozen=True)
 class GraphLayout:
     """Where a DAG is drawn: vertex centres, each edge's route (vertex centre, bend
-    points, vertex centre) and the size of the picture."""
+    points, vertex centre), the rows in their chosen order with the legs between them,
+    and the size of the picture."""
 
     centres: dict[int, Point]
     routes: dict[tuple[int, int], tuple[Point, ...]]
     rows: tuple[tuple[Node, ...], ...]
+    legs: tuple[tuple[Node, Node], ...]
     width: float
     height: float
 
@@ -275,7 +277,7 @@ def dag_layout(dag: Dag, highlight: frozenset[tuple[int, int]] = frozenset()) ->
             gaps[r] = min(MAX_ROW_GAP, gaps[r] + ROW_STEP)
     width = max(px for px, _ in at.values()) + NODE_R + MARGIN
     height = y_of_row[-1] + NODE_R + MARGIN
-    return GraphLayout(centres, routes, tuple(tuple(r) for r in rows), width, height)
+    return GraphLayout(centres, routes, tuple(tuple(r) for r in rows), tuple(legs), width, height)
 
 
 def _fmt(x: float) -> str:
