@@ -36,7 +36,9 @@ E_NOTATION_UNSPACED = re.compile(r"\d[eE][-+−]?\d")
 MATHML_E_NOTATION = re.compile(r"<mn>[^<]*</mn>\s*<mi>[eE]</mi>")  # 6.14e−06 split into number, e, minus, number
 HYPHEN_BEFORE_DIGIT = re.compile(r"(?<![\w.\-])-\s?\d")
 NUMBER = re.compile(r"[−-]?\d+(?:\.\d+)?")
-IDENTIFIER_WITH_SUBSCRIPT = re.compile(r"(?<![\w\\])[A-Za-z]+_[A-Za-z0-9]")
+# a maths name with a subscript written out (W_Q, d_model, ‖L‖_F); code names such as
+# lookahead_depth may be quoted in prose
+IDENTIFIER_WITH_SUBSCRIPT = re.compile(r"(?<![\w\\])[A-Za-z]{1,3}_[A-Za-z0-9]|‖_")
 
 
 @pytest.mark.parametrize("value, options, printed", [
@@ -111,6 +113,8 @@ def test_prose_identifiers_become_maths() -> None:
     assert latex(norms[0]) == r"\left\lVert L \cdot R\right\rVert_{F}"
     assert Sym("W", "net1") in maths and Sym("K", "i", None, "tilde") in maths
     assert "".join(p for p in pieces if isinstance(p, str)).endswith(", pre_")  # not an identifier
+    assert prose("the generator's lookahead_depth and RESERVED_INDICES = {0}") == (
+        "the generator's lookahead_depth and RESERVED_INDICES = {0}",)
 
 
 def test_prose_maths_in_each_output() -> None:

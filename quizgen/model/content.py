@@ -333,12 +333,14 @@ def number_text(node: Num) -> str:
 # Family prose is written as plain strings ("scale by 1/√d_k", "‖L‖_F"). Renderers pass
 # each string through ``prose``: a hyphen-minus before a digit becomes the true minus
 # sign, and, for outputs that typeset maths, identifiers with a subscript become math.
+# An identifier is a short name (at most 3 letters: W, d, emb) with a short subscript, so
+# code names such as lookahead_depth or RESERVED_INDICES stay text.
 
 _HYPHEN_MINUS = re.compile(r"(?<![\w.\-])-(?=\d)")
 _SUPERSCRIPTS = {"ᵀ": "T", "¹": "1", "²": "2", "³": "3"}
 _PROSE_MATH = re.compile(
     r"‖(?P<norm>[A-Za-z]+(?:·[A-Za-z]+)*)‖_(?P<norm_sub>[A-Za-z])(?![\w])"
-    r"|(?<![\w‖])(?P<root>√)?(?P<name>[A-Za-z]+)(?P<tilde>\u0303?)_(?P<sub>[A-Za-z]+\d*|\d+)(?P<sup>[ᵀ¹²³]?)(?![\w])"
+    r"|(?<![\w‖])(?P<root>√)?(?P<name>[A-Za-z]{1,3})(?P<tilde>\u0303?)_(?P<sub>[A-Za-z]{1,5}\d*|\d+)(?P<sup>[ᵀ¹²³]?)(?![\w])"
 )
 
 
