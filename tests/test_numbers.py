@@ -69,6 +69,7 @@ def test_format_percent() -> None:
     assert format_percent(0.5) == "50.0 %"
     assert format_percent(-0.123) == "−12.3 %"
     assert format_percent(1e-7) == "0.0 %"
+    assert format_percent(1e-7, bound=True) == "< 0.1 %"
 
 
 def test_a_matrix_shares_one_format() -> None:

@@ -319,9 +319,10 @@ def format_number(value: float, digits: int = 3, *, fixed: bool = False, bound: 
     return MINUS + text if value < 0 else text
 
 
-def format_percent(fraction: float) -> str:
-    """A share as a percentage with one decimal, e.g. ``94.8 %``."""
-    return format_number(fraction * 100, 1, fixed=True) + " %"
+def format_percent(fraction: float, *, bound: bool = False) -> str:
+    """A share as a percentage with one decimal, e.g. ``94.8 %``; with ``bound`` a share
+    too small to show prints as ``< 0.1 %``."""
+    return format_number(fraction * 100, 1, fixed=True, bound=bound) + " %"
 
 
 def number_text(node: Num) -> str:
