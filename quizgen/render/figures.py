@@ -30,6 +30,7 @@ ROW_STEP = 10         # how much a row gap grows while an edge runs too close to
 MAX_ROW_GAP = 8 * ROW_GAP
 CLEARANCE = 6         # free space between an edge's stroke and a disc it does not touch
 CORNER = 14           # radius of the rounding at a bend point
+PORT_GAP = 8          # horizontal spacing of the points that edges into one vertex aim at
 MARGIN = 26
 EDGE = "#8a94a6"
 HIGHLIGHT = "#e8590c"
@@ -46,11 +47,13 @@ Node = tuple[int, ...]    # (v,) for a vertex, (u, v, k) for the k-th bend point
 @dataclass(frozen=True)
 class GraphLayout:
     """Where a DAG is drawn: vertex centres, each edge's route (vertex centre, bend
-    points, vertex centre), the rows in their chosen order with the legs between them,
-    and the size of the picture."""
+    points, vertex centre), how far right of its target's centre each edge aims (so the
+    arrowheads into one vertex sit side by side), the rows in their chosen order with the
+    legs between them, and the size of the picture."""
 
     centres: dict[int, Point]
     routes: dict[tuple[int, int], tuple[Point, ...]]
+    aims: dict[tuple[int, int], float]
     rows: tuple[tuple[Node, ...], ...]
     legs: tuple[tuple[Node, Node], ...]
     width: float
@@ -200,12 +203,13 @@ def _place_columns(rows: list[list[Node]], legs: list[tuple[Node, Node]]) -> dic
     return x
 
 
-def edge_path(route: Sequence[Point]) -> list[tuple[str, tuple[Point, ...]]]:
+def edge_path(route: Sequence[Point], aim: float = 0.0) -> list[tuple[str, tuple[Point, ...]]]:
     """An edge's drawing as path commands: from the rim of its first disc, straight legs
     through the bend points (rounded), to just outside the rim of its last disc, where
-    the arrowhead sits."""
+    the arrowhead sits; the last leg heads for the point ``aim`` right of that disc's
+    centre."""
     start = _towards(route[0], route[1], NODE_R)
-    end = _towards(route[-1], route[-2], NODE_R + 1)
+    end = _rim_hit(route[-2], (route[-1][0] + aim, route[-1][1]), route[-1], NODE_R + 1)
     points = [start, *route[1:-1], end]
     commands: list[tuple[str, tuple[Point, ...]]] = [("M", (start,))]
     for k in range(1, len(points) - 1):
@@ -239,6 +243,22 @@ def path_samples(commands: list[tuple[str, tuple[Point, ...]]], per_piece: int =
     return points
 
 
+def _aims(dag: Dag, x: dict[Node, float]) -> dict[tuple[int, int], float]:
+    """Edges into one vertex aim at points side by side, in the order they arrive from
+    left to right, so their arrowheads do not pile up."""
+    def arrives_from(u: int, v: int) -> Node:
+        skipped = dag.depth[v] - dag.depth[u] - 1
+        return (u, v, skipped - 1) if skipped else (u,)
+
+    aims: dict[tuple[int, int], float] = {}
+    for v in dag.vertices:
+        incoming = sorted((x[arrives_from(u, v)], u) for u in dag.parents(v))
+        gap = min(PORT_GAP, 1.2 * NODE_R / max(1, len(incoming) - 1))
+        for k, (_, u) in enumerate(incoming):
+            aims[(u, v)] = (k - (len(incoming) - 1) / 2) * gap
+    return aims
+
+
 def _too_close(centres: dict[int, Point], edge: tuple[int, int], samples: list[Point], width: float) -> list[float]:
     """The heights of the sample points of an edge that run within the clearance of a
     vertex other than its endpoints."""
@@ -259,6 +279,7 @@ def dag_layout(dag: Dag, highlight: frozenset[tuple[int, int]] = frozenset()) ->
     x = _place_columns(rows, legs)
     left = min(x.values())
     x = {n: xv - left + MARGIN + NODE_R for n, xv in x.items()}
+    aims = _aims(dag, x)
     gaps = [float(ROW_GAP)] * (len(rows) - 1)
     while True:
         y_of_row = [MARGIN + NODE_R + sum(gaps[:r]) for r in range(len(rows))]
@@ -269,7 +290,7 @@ def dag_layout(dag: Dag, highlight: frozenset[tuple[int, int]] = frozenset()) ->
         crowded: set[int] = set()
         for edge, route in routes.items():
             width = HOT_WIDTH if edge in highlight else EDGE_WIDTH
-            for py in _too_close(centres, edge, path_samples(edge_path(route)), width):
+            for py in _too_close(centres, edge, path_samples(edge_path(route, aims[edge])), width):
                 crowded.add(max(0, min(len(gaps) - 1, sum(1 for y in y_of_row[1:] if y <= py))))
         if not crowded or all(gaps[r] >= MAX_ROW_GAP for r in crowded):
             break
@@ -277,7 +298,7 @@ def dag_layout(dag: Dag, highlight: frozenset[tuple[int, int]] = frozenset()) ->
             gaps[r] = min(MAX_ROW_GAP, gaps[r] + ROW_STEP)
     width = max(px for px, _ in at.values()) + NODE_R + MARGIN
     height = y_of_row[-1] + NODE_R + MARGIN
-    return GraphLayout(centres, routes, tuple(tuple(r) for r in rows), tuple(legs), width, height)
+    return GraphLayout(centres, routes, aims, tuple(tuple(r) for r in rows), tuple(legs), width, height)
 
 
 def _fmt(x: float) -> str:
@@ -308,8 +329,8 @@ def dag_svg(dag: Dag, highlight: frozenset[tuple[int, int]] = frozenset(), title
     for u, v in sorted(dag.edges, key=lambda e: (e in highlight, dag.slot(e[0]), dag.slot(e[1]))):
         colour, marker, stroke = (HIGHLIGHT, "hot", HOT_WIDTH) if (u, v) in highlight else (EDGE, "plain", EDGE_WIDTH)
         parts.append(
-            f'<path d="{_path_data(edge_path(layout.routes[(u, v)]))}" fill="none" stroke="{colour}" '
-            f'stroke-width="{stroke}" marker-end="url(#arrow-{marker})"/>'
+            f'<path d="{_path_data(edge_path(layout.routes[(u, v)], layout.aims[(u, v)]))}" fill="none" '
+            f'stroke="{colour}" stroke-width="{stroke}" marker-end="url(#arrow-{marker})"/>'
         )
     for v in dag.vertices:
         cx, cy = layout.centres[v]
@@ -324,6 +345,15 @@ def dag_svg(dag: Dag, highlight: frozenset[tuple[int, int]] = frozenset(), title
 
 def _distance(p: Point, q: Point) -> float:
     return math.hypot(q[0] - p[0], q[1] - p[1])
+
+
+def _rim_hit(p: Point, q: Point, centre: Point, radius: float) -> Point:
+    """Where the segment from p (outside the circle) to q (inside it) crosses the circle."""
+    dx, dy = q[0] - p[0], q[1] - p[1]
+    fx, fy = p[0] - centre[0], p[1] - centre[1]
+    a, b, c = dx * dx + dy * dy, 2 * (fx * dx + fy * dy), fx * fx + fy * fy - radius * radius
+    t = (-b - math.sqrt(max(0.0, b * b - 4 * a * c))) / (2 * a)
+    return p[0] + t * dx, p[1] + t * dy
 
 
 def _towards(p: Point, q: Point, distance: float) -> Point:
