@@ -10,7 +10,9 @@ is either a plain ``str`` (text) or a math node (inline math).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import re
+from dataclasses import dataclass, replace
 from typing import Iterable, Sequence, Union
 
 import numpy as np
@@ -31,10 +33,15 @@ class Sym:
 
 @dataclass(frozen=True)
 class Num:
-    """A number, shown rounded to ``digits`` decimals (integers exactly)."""
+    """A number, shown rounded to ``digits`` decimals (integers exactly) by
+    ``format_number``. ``fixed`` keeps trailing zeros (the entries of a matrix share one
+    format); ``bound`` shows a positive value too small for ``digits`` decimals as
+    "< 0.001" rather than "0.000" (a tiny weight that matters)."""
 
     value: float
     digits: int = 3
+    fixed: bool = False
+    bound: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,15 +79,18 @@ class Sqrt:
 
 @dataclass(frozen=True)
 class Delim:
-    """A bracketed expression; ``kind`` is one of ``DELIMITERS``."""
+    """A bracketed expression; ``kind`` is one of ``DELIMITERS``; ``sub`` an optional
+    subscript after the closing bracket (the F of a Frobenius norm ‖L‖_F)."""
 
     body: "Math"
     kind: str = "paren"
+    sub: str | None = None
 
 
 @dataclass(frozen=True)
 class Mat:
-    """A matrix (or a row/column vector) of math entries, in square brackets."""
+    """A matrix (or a row/column vector) of math entries, in square brackets. Renderers
+    show its numbers through ``shared_format``, so they read alike."""
 
     rows: tuple[tuple["Math", ...], ...]
 
@@ -194,12 +204,52 @@ def num(value: float, digits: int = 3) -> Num:
     return Num(float(value), digits)
 
 
+def weight(value: float, digits: int = 3) -> Num:
+    """A weight where a tiny share matters: below 0.0005 it prints as "< 0.001", not 0.000."""
+    return Num(float(value), digits, bound=True)
+
+
 def mat(array: "Sequence[Sequence[float]] | np.ndarray", digits: int = 3) -> Mat:
-    """A matrix of numbers; a 1-D array becomes a row vector."""
+    """A matrix of numbers; a 1-D array becomes a row vector. Integers stay integers;
+    otherwise every entry shows ``digits`` decimals."""
     a = np.asarray(array, dtype=float)
     if a.ndim == 1:
         a = a[None, :]
-    return Mat(tuple(tuple(Num(float(v), digits) for v in row) for row in a))
+    return shared_format(Mat(tuple(tuple(Num(float(v), digits) for v in row) for row in a)))
+
+
+def shared_format(m: Mat) -> Mat:
+    """The matrix with its numbers in one format: when any entry is not a whole number,
+    every number shows its decimals, trailing zeros kept (0.500 beside 1.425)."""
+    numbers = [e for row in m.rows for e in row if isinstance(e, Num)]
+    if all(_whole(e.value) for e in numbers):
+        return m
+    digits = max(e.digits for e in numbers)
+    return Mat(tuple(tuple(replace(e, digits=digits, fixed=True) if isinstance(e, Num) else e for e in row)
+                     for row in m.rows))
+
+
+def shared_row_format(t: Table) -> Table:
+    """The table with the numbers of each row in one format (a row is a vector: −1.000,
+    −0.707, 0.000), so a row of whole numbers such as angles stays whole."""
+
+    def number(cell: tuple[Inline, ...]) -> Num | None:
+        return cell[0] if len(cell) == 1 and isinstance(cell[0], Num) else None
+
+    rows = []
+    for row in t.rows:
+        numbers = [n for cell in row if (n := number(cell)) is not None]
+        if all(_whole(n.value) for n in numbers):
+            rows.append(row)
+            continue
+        digits = max(n.digits for n in numbers)
+        rows.append(tuple((replace(n, digits=digits, fixed=True),) if (n := number(cell)) is not None else cell
+                          for cell in row))
+    return Table(t.header, tuple(rows))
+
+
+def _whole(value: float) -> bool:
+    return abs(value - round(value)) < 1e-9
 
 
 def call(name: str, *args: "Math | str | int | float") -> Seq:
@@ -222,34 +272,115 @@ def para(*pieces: Inline) -> Para:
 
 
 def table(header: Sequence[Inline | Sequence[Inline]], rows: Sequence[Sequence[Inline | Sequence[Inline]]]) -> Table:
-    """A table; a cell may be a single piece or a sequence of pieces."""
+    """A table; a cell may be a single piece or a sequence of pieces. The numbers of each
+    row share one format (``shared_row_format``)."""
 
     def cell(c: Inline | Sequence[Inline]) -> tuple[Inline, ...]:
         if isinstance(c, (str, *MATH_TYPES)):
             return (c,)
         return tuple(c)
 
-    return Table(tuple(cell(c) for c in header), tuple(tuple(cell(c) for c in row) for row in rows))
+    # formatted here as well as in the renderers, so a renderer that splits a table keeps it
+    return shared_row_format(Table(tuple(cell(c) for c in header), tuple(tuple(cell(c) for c in row) for row in rows)))
 
 
 def step(title: str, *blocks: Block) -> Step:
     return Step(title, tuple(blocks))
 
 
-def format_number(value: float, digits: int = 3) -> str:
-    """The one rounding rule: integers exactly, others to ``digits`` decimals without
-    trailing zeros; a tiny non-zero value keeps three significant digits so that it does
-    not read as 0; ``-0`` is shown as ``0``."""
+# --------------------------------------------------------------------------- numbers
+
+MINUS = "\u2212"  # the true minus sign; a hyphen-minus is for words such as "pre-softmax"
+
+
+def format_number(value: float, digits: int = 3, *, fixed: bool = False, bound: bool = False) -> str:
+    """The one rule for printing a number, in every output.
+
+    Whole numbers print exactly (``3``, ``−2``); others with ``digits`` decimals, trailing
+    zeros dropped unless ``fixed`` (``0.5``, or ``0.500`` in a matrix that has decimals).
+    Never e-notation: a non-zero value too small for ``digits`` decimals prints as
+    ``0.000`` (so it does not read as an exact 0), or as ``< 0.001`` with ``bound``.
+    Negative numbers take the true minus sign; ``−0`` prints as ``0``.
+    """
+    if not math.isfinite(value):
+        raise ValueError(f"cannot print {value!r} as a number")
     if abs(value) < 1e-12:
-        return "0"  # floating-point noise such as cos(90°) = 6e-17
-    if value == int(value) and abs(value) < 1e15:
-        return str(int(value))
-    if abs(value) < 10.0**-digits:
-        return f"{value:.3g}" if abs(value) >= 1e-4 else f"{value:.2e}"
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+        value = 0.0  # floating-point noise such as cos(90°) = 6e-17
+    if _whole(value) and not fixed:
+        whole = int(round(value))
+        return f"{MINUS}{-whole}" if whole < 0 else str(whole)
+    text = f"{abs(value):.{digits}f}"
+    if float(text) == 0.0:
+        if bound and value > 0:
+            return f"< 0.{'0' * (digits - 1)}1" if digits > 0 else "< 1"
+        return text  # 0.000: zero at this precision, whatever its sign
+    if not fixed and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return MINUS + text if value < 0 else text
 
 
-def format_percent(fraction: float) -> str:
-    """A share as a percentage with one decimal, e.g. ``94.8 %``."""
-    return f"{fraction * 100:.1f} %"
+def format_percent(fraction: float, *, bound: bool = False) -> str:
+    """A share as a percentage with one decimal, e.g. ``94.8 %``; with ``bound`` a share
+    too small to show prints as ``< 0.1 %``."""
+    return format_number(fraction * 100, 1, fixed=True, bound=bound) + " %"
+
+
+def number_text(node: Num) -> str:
+    """How a ``Num`` node prints (the renderers' single entry to ``format_number``)."""
+    return format_number(node.value, node.digits, fixed=node.fixed, bound=node.bound)
+
+
+# --------------------------------------------------------------------------- maths in prose
+# Family prose is written as plain strings ("scale by 1/√d_k", "‖L‖_F"). Renderers pass
+# each string through ``prose``: a hyphen-minus before a digit becomes the true minus
+# sign, and, for outputs that typeset maths, identifiers with a subscript become math.
+# An identifier is a short name (at most 3 letters: W, d, emb) with a short subscript, so
+# code names such as lookahead_depth or RESERVED_INDICES stay text.
+
+_HYPHEN_MINUS = re.compile(r"(?<![\w.\-])-(?=\d)")
+_SUPERSCRIPTS = {"ᵀ": "T", "¹": "1", "²": "2", "³": "3"}
+_PROSE_MATH = re.compile(
+    r"‖(?P<norm>[A-Za-z]+(?:·[A-Za-z]+)*)‖_(?P<norm_sub>[A-Za-z])(?![\w])"
+    r"|(?<![\w‖])(?P<root>√)?(?P<name>[A-Za-z]{1,3})(?P<tilde>\u0303?)_(?P<sub>[A-Za-z]{1,6}\d*|\d+)(?P<sup>[ᵀ¹²³]?)(?![\w])"
+)
+
+
+def prose_text(text: str) -> str:
+    """Prose with the true minus sign in negative numbers (``-0.9`` -> ``−0.9``); hyphens
+    in words and ranges (``pre-softmax``, ``dims 0-3``) stay."""
+    return _HYPHEN_MINUS.sub(MINUS, text)
+
+
+def prose(text: str) -> tuple[Inline, ...]:
+    """Prose split into text and math: ``W_Q``, ``d_k``, ``W_net1``, ``x_jᵀ``, ``K̃_i``,
+    ``√d_k`` and ``‖L·R‖_F`` become math nodes, everything else stays text (with
+    ``prose_text``)."""
+    pieces: list[Inline] = []
+    at = 0
+    for m in _PROSE_MATH.finditer(text):
+        if m.start() > at:
+            pieces.append(prose_text(text[at:m.start()]))
+        if m.group("norm"):
+            factors = [_letters(f) for f in m.group("norm").split("·")]
+            body = factors[0] if len(factors) == 1 else seq(*_interleave(factors, Op("cdot")))
+            pieces.append(Delim(body, "norm", m.group("norm_sub")))
+        else:
+            node: Math = Sym(m.group("name"), m.group("sub"), _SUPERSCRIPTS.get(m.group("sup")),
+                             "tilde" if m.group("tilde") else None)
+            pieces.append(Sqrt(node) if m.group("root") else node)
+        at = m.end()
+    if at < len(text):
+        pieces.append(prose_text(text[at:]))
+    return tuple(pieces)
+
+
+def _letters(word: str) -> Math:
+    """``L`` as one symbol, ``LR`` as the product of single-letter symbols."""
+    return Sym(word) if len(word) == 1 else Seq(tuple(Sym(c) for c in word))
+
+
+def _interleave(items: list[Math], between: Math) -> list[Math]:
+    out: list[Math] = []
+    for k, item in enumerate(items):
+        out.extend([between, item] if k else [item])
+    return out

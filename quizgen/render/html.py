@@ -13,7 +13,9 @@ from typing import Callable
 
 from markupsafe import Markup
 
-from quizgen.model.content import Block, Display, Figure, Heatmap, Inline, Mat, Math, Op, Para, Seq, Step, Table
+from quizgen.model.content import (
+    Block, Display, Figure, Heatmap, Inline, Mat, Math, Op, Para, Seq, Step, Table, prose, shared_row_format,
+)
 from quizgen.render.figures import heatmap_svg
 from quizgen.render.latex import breakable, cloze_safe, latex
 from quizgen.render.text import inline as plain_inline
@@ -90,7 +92,9 @@ class HtmlWriter:
     media: dict[str, str] = field(default_factory=dict)
 
     def pieces(self, pieces: tuple[Inline, ...]) -> Markup:
-        return Markup("".join(escape(p, quote=False) if isinstance(p, str) else self.inline_math(p) for p in pieces))
+        """Text and inline math; identifiers in the text (``W_Q``) are typeset as math."""
+        split = [q for p in pieces for q in (prose(p) if isinstance(p, str) else (p,))]
+        return Markup("".join(escape(p, quote=False) if isinstance(p, str) else self.inline_math(p) for p in split))
 
     def fitted_pieces(self, pieces: tuple[Inline, ...]) -> Markup:
         """The same as ``pieces``: a page fits what is too wide with its own script."""
@@ -103,6 +107,7 @@ class HtmlWriter:
             case Display():
                 return Markup(f'<div class="display">{self.display_math(b.math)}</div>')
             case Table():
+                b = shared_row_format(b)
                 if self.card_tables and len(b.rows) <= WRAP_ROWS and len(b.header) > WRAP_COLUMNS + 1:
                     return self.wrapped_table(b)
                 if self.card_tables and _holds_vectors(b):
@@ -149,5 +154,5 @@ class HtmlWriter:
         return Markup("".join(self.block(b) for b in bs))
 
     def step(self, s: Step) -> dict[str, object]:
-        """A step as a title (plain text, escaped by the template) and an HTML body."""
-        return {"title": s.title, "body": self.blocks(s.blocks)}
+        """A step as a title and a body, both HTML (the title may hold math)."""
+        return {"title": self.pieces((s.title,)), "body": self.blocks(s.blocks)}

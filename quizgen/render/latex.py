@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from quizgen.model.content import (
-    DELIMITERS, GREEK, OPERATORS, Delim, Frac, Mat, Math, Num, Op, Seq, Sqrt, Sym, Word, format_number,
+    DELIMITERS, GREEK, MINUS, OPERATORS, Delim, Frac, Mat, Math, Num, Op, Seq, Sqrt, Sym, Word, number_text,
+    shared_format,
 )
 
 _OPS = {
@@ -25,6 +28,11 @@ def _text(s: str) -> str:
     return "".join(_TEXT_ESCAPES.get(c, c) for c in s)
 
 
+def _script(s: str) -> str:
+    """A subscript; a word in it (``model``, ``net1``) is upright, as a label is."""
+    return re.sub(r"[A-Za-z]{2,}", lambda m: rf"\mathrm{{{m.group()}}}", _text(s))
+
+
 def latex(node: Math) -> str:
     """The LaTeX source of a formula (no surrounding delimiters)."""
     match node:
@@ -34,12 +42,14 @@ def latex(node: Math) -> str:
             if node.accent == "tilde":
                 base = rf"\tilde{{{base}}}"
             if node.sub is not None:
-                base += f"_{{{_text(node.sub)}}}"
+                base += f"_{{{_script(node.sub)}}}"
             if node.sup is not None:
                 base += "^{\\top}" if node.sup == "T" else f"^{{{_text(node.sup)}}}"
             return base
         case Num():
-            return format_number(node.value, node.digits)
+            # TeX's minus sign is the hyphen in math mode (MathJax and MathML converters
+            # draw it as U+2212); a literal U+2212 would become an identifier in MathML
+            return number_text(node).replace(MINUS, "-")
         case Word():
             return rf"\text{{{_text(node.text)}}}"
         case Op():
@@ -52,9 +62,11 @@ def latex(node: Math) -> str:
             return rf"\sqrt{{{latex(node.body)}}}"
         case Delim():
             left, right = _DELIMS[node.kind]
-            return f"{left}{latex(node.body)}{right}"
+            sub = "" if node.sub is None else f"_{{{_text(node.sub)}}}"
+            gap = " " if left[-1].isalpha() else ""  # \left\lVert L, not the unknown \lVertL
+            return f"{left}{gap}{latex(node.body)}{right}{sub}"
         case Mat():
-            rows = r" \\ ".join(" & ".join(latex(e) for e in row) for row in node.rows)
+            rows = r" \\ ".join(" & ".join(latex(e) for e in row) for row in shared_format(node).rows)
             # \left[ ... \right] rather than bmatrix: MathML converters then stretch the brackets too
             return rf"\left[\begin{{matrix}} {rows} \end{{matrix}}\right]"
     raise TypeError(f"not math: {node!r}")
@@ -92,7 +104,7 @@ def _pieces(node: Math) -> list[str] | None:
     (possibly just one piece), or None."""
     match node:
         case Mat() if len(node.rows) == 1 and len(node.rows[0]) > 1:
-            groups = _vector_chunks([latex(e) for e in node.rows[0]])
+            groups = _vector_chunks([latex(e) for e in shared_format(node).rows[0]])
             chunks = [r" \quad ".join(g) for g in groups]
             chunks = [c + r" \quad" for c in chunks[:-1]] + chunks[-1:]
             return ["[" + chunks[0], *chunks[1:-1], chunks[-1] + "]"] if len(chunks) > 1 else ["[" + chunks[0] + "]"]

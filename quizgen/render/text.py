@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from quizgen.model.content import (
     DELIMITERS, GREEK, OPERATORS, Block, Delim, Display, Figure, Frac, Heatmap, Inline, Mat, Math,
-    Num, Op, Para, Seq, Sqrt, Step, Sym, Table, Word, format_number,
+    Num, Op, Para, Seq, Sqrt, Step, Sym, Table, Word, number_text, prose_text, shared_format, shared_row_format,
 )
 
 _SUBSCRIPT_CHARS = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
@@ -69,7 +69,7 @@ def inline_math(node: Math) -> str:
         case Sym():
             return _symbol(node)
         case Num():
-            return format_number(node.value, node.digits)
+            return number_text(node)
         case Word():
             return node.text
         case Op():
@@ -82,9 +82,10 @@ def inline_math(node: Math) -> str:
         case Sqrt():
             return f"√{_grouped(node.body)}"
         case Delim():
-            return f"{_OPEN[node.kind]}{inline_math(node.body)}{_CLOSE[node.kind]}"
+            sub = "" if node.sub is None else f"_{node.sub}"
+            return f"{_OPEN[node.kind]}{inline_math(node.body)}{_CLOSE[node.kind]}{sub}"
         case Mat():
-            rows = ["[" + ", ".join(inline_math(e) for e in row) + "]" for row in node.rows]
+            rows = ["[" + ", ".join(inline_math(e) for e in row) + "]" for row in shared_format(node).rows]
             return rows[0] if len(rows) == 1 else "[" + ", ".join(rows) + "]"
     raise TypeError(f"not math: {node!r}")
 
@@ -109,7 +110,7 @@ def _display_box(node: Math) -> _Box:
 
 
 def _matrix_box(node: Mat) -> _Box:
-    cells = [[inline_math(e) for e in row] for row in node.rows]
+    cells = [[inline_math(e) for e in row] for row in shared_format(node).rows]
     widths = [max(len(row[c]) for row in cells) for c in range(len(cells[0]))]
     body = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in cells]
     n = len(body)
@@ -126,7 +127,7 @@ def display_math(node: Math) -> str:
 
 
 def inline(pieces: tuple[Inline, ...]) -> str:
-    return "".join(p if isinstance(p, str) else inline_math(p) for p in pieces)
+    return "".join(prose_text(p) if isinstance(p, str) else inline_math(p) for p in pieces)
 
 
 def _table(block: Table) -> str:
@@ -144,7 +145,7 @@ def block(b: Block) -> str:
         case Display():
             return "\n".join("    " + line for line in display_math(b.math).splitlines())
         case Table():
-            return _table(b)
+            return _table(shared_row_format(b))
         case Figure():
             return f"[figure: {b.alt}]"
         case Heatmap():
@@ -157,4 +158,4 @@ def blocks(bs: tuple[Block, ...]) -> str:
 
 
 def step(s: Step) -> str:
-    return f"{s.title}\n{blocks(s.blocks)}"
+    return f"{prose_text(s.title)}\n{blocks(s.blocks)}"

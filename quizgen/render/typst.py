@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 
 from quizgen.model.content import (
     DELIMITERS, GREEK, OPERATORS, Block, Delim, Display, Figure, Frac, Heatmap, Inline, Mat, Math, Num, Op, Para, Seq, Sqrt,
-    Step, Sym, Table, Word, format_number,
+    Step, Sym, Table, Word, number_text, prose, shared_format, shared_row_format,
 )
-from quizgen.render.figures import cell_text
+from quizgen.render.figures import cell_texts
 from quizgen.render.html import media_name
 
 _OPS = {
@@ -48,8 +48,11 @@ def text(s: str) -> str:
 
 def _script(s: str) -> str:
     """A sub- or superscript: ``j``, ``15`` and ``r+1`` stay math; a word such as ``net1``
-    becomes a string, since Typst would read it as an unknown variable."""
-    return string(s) if re.search(r"[A-Za-z]{2,}", s) else s
+    becomes a string, since Typst would read it as an unknown variable; in ``O1`` the
+    letter and the digits are set apart for the same reason."""
+    if re.search(r"[A-Za-z]{2,}", s):
+        return string(s)
+    return re.sub(r"([A-Za-z])(?=\d)", r"\1 ", s)
 
 
 def math(node: Math, block_cols: int | None = None) -> str:
@@ -66,7 +69,7 @@ def math(node: Math, block_cols: int | None = None) -> str:
                 base += "^T" if node.sup == "T" else f"^({_script(node.sup)})"
             return base
         case Num():
-            return format_number(node.value, node.digits)
+            return number_text(node)
         case Word():
             return string(node.text)
         case Op():
@@ -79,8 +82,10 @@ def math(node: Math, block_cols: int | None = None) -> str:
             return f"sqrt({math(node.body, block_cols)})"
         case Delim():
             left, right = _DELIMS[node.kind]
-            return f"{left}{math(node.body, block_cols)}{right}"
+            sub = "" if node.sub is None else f"_({_script(node.sub)})"
+            return f"{left}{math(node.body, block_cols)}{right}{sub}"
         case Mat():
+            node = shared_format(node)
             width = len(node.rows[0])
             if block_cols is None or width <= block_cols:
                 return _mat(node.rows)
@@ -179,8 +184,10 @@ class TypstWriter:
     files: dict[str, str] = field(default_factory=dict)
 
     def pieces(self, pieces: tuple[Inline, ...]) -> str:
-        """Text and inline math; a matrix inline keeps display size, so it stays legible."""
-        return "".join(text(p) if isinstance(p, str) else f"${_inline(p)}$" for p in pieces)
+        """Text and inline math; identifiers in the text (``W_Q``) are typeset as math, and a
+        matrix inline keeps display size, so it stays legible."""
+        split = [q for p in pieces for q in (prose(p) if isinstance(p, str) else (p,))]
+        return "".join(text(p) if isinstance(p, str) else f"${_inline(p)}$" for p in split)
 
     def fitted_pieces(self, pieces: tuple[Inline, ...]) -> str:
         """Pieces that wrap as text does, shrunk as a whole only when one of their matrices
@@ -196,6 +203,7 @@ class TypstWriter:
             case Display():
                 return fits(*display_forms(b.math))
             case Table():
+                b = shared_row_format(b)
                 return fits(*(self._table(b.header, b.rows, size) for size in (None, 12, 8, 6)))
             case Figure():
                 return f"#align(center, {self._image(b)})\n"
@@ -232,13 +240,13 @@ class TypstWriter:
         peak = max(max(abs(v) for v in row) for row in b.values) or 1.0
         head = ["[]"] + [f"[*{text(c)}*]" for c in b.col_labels]
         cells = []
-        for label, row in zip(b.row_labels, b.values):
+        for label, row, printed in zip(b.row_labels, b.values, cell_texts(b.values)):
             cells.append(f"[*{text(label)}*]")
-            for v in row:
+            for v, shown in zip(row, printed):
                 share = abs(v) / peak
                 ink = "white" if share > 0.55 else "black"
                 cells.append(f"table.cell(fill: rgb(\"#1c4fa8\").transparentize({100 - share * 100:.0f}%), "
-                             f"text(fill: {ink}, {string(cell_text(v))}))")
+                             f"text(fill: {ink}, {string(shown)}))")
         table = (f"table(columns: {len(b.col_labels) + 1}, align: center + horizon, inset: 5pt, "
                  f"stroke: 0.5pt + luma(170), table.header({', '.join(head)}), {', '.join(cells)})")
         return (fits(f"#align(center, {table})") +
@@ -264,7 +272,7 @@ class TypstWriter:
         return "\n".join([*(self.block(b) for b in bs[:lo]), grid, *(self.block(b) for b in bs[hi:])])
 
     def step(self, s: Step) -> dict[str, str]:
-        return {"title": text(s.title), "body": self.blocks(s.blocks)}
+        return {"title": self.pieces((s.title,)), "body": self.blocks(s.blocks)}
 
 
 def _svg_size(svg: str) -> tuple[float, float]:

@@ -190,7 +190,8 @@ def problem_note(problem: Problem, kind: str, deck_name: str, deck_id: int, writ
     else:
         options = [{"letter": o.letter, "html": writer.pieces(o.pieces), "right": o.right,
                     "mistake": o.mistake.name if o.mistake else "",
-                    "explanation": o.mistake.explanation if o.mistake else ""} for o in lettered_options(problem)]
+                    "explanation": writer.pieces((o.mistake.explanation,)) if o.mistake else ""}
+                   for o in lettered_options(problem)]
         right = next(o for o in options if o["right"])
         options_html = env.get_template("anki/choice_options.html").render(options=options)
         answer = env.get_template("anki/choice_answer.html").render(
@@ -210,7 +211,7 @@ def fact_note(fact: Fact, deck_name: str, deck_id: int, writer: HtmlWriter) -> N
         else:
             parts.append(str(writer.pieces((piece,))))
     text = "".join(parts)
-    return NoteData(fact_guid(deck_id, fact.id), "cloze", (text, escape(fact.extra), f"fact {fact.id}"),
+    return NoteData(fact_guid(deck_id, fact.id), "cloze", (text, str(writer.pieces((fact.extra,))), f"fact {fact.id}"),
                     ("quizgen::fact", f"quizgen::topic::{fact.topic}", deck_tag(deck_id)), deck_name,
                     f"{search_term('Source', f'fact {fact.id}')} tag:{deck_tag(deck_id)}")
 
