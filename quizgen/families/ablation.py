@@ -307,7 +307,8 @@ class AblationEffect(Family):
         return Solution(truth, prompt, task, answer, tuple(steps),
                         ("What is the recovery, and does the operation matter?",),
                         self._option(*effect(recovery, important)), distractors,
-                        value=effect(recovery, important), decimals=1)
+                        value=effect(recovery, important), decimals=1,
+                        entry=[["recovery (%)", "number"], ["important", "yesno"]])
 
     @staticmethod
     def _option(percent: float, important: bool) -> tuple[str]:

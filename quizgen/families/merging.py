@@ -132,7 +132,8 @@ class MergeReachable(Family):
         )
         return Solution(truth, prompt, task, answer, tuple(steps),
                         ("How many rounds after round 0 do path-merging and frontier-only BFS need?",),
-                        rounds_option(merge_and_bfs(length)), distractors, value=merge_and_bfs(length))
+                        rounds_option(merge_and_bfs(length)), distractors, value=merge_and_bfs(length),
+                        entry=[["path-merging rounds", "number"], ["frontier-only BFS rounds", "number"]])
 
 
 def plural(rounds: int) -> str:

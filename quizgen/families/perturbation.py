@@ -21,6 +21,11 @@ UNRELATED_FEATURE = "unrelated-feature"  # the zeroed frontier bit is another ch
 NON_EDGE_CELL = "non-edge-cell"  # the source is a parent of the target: the cell is 0 from the start
 
 
+# how a student types the answer (the practice page): the three scores, then a verdict per side
+PERTURBATION_ENTRY = [["score Q·K", "number"], ["source perturbed Q·K̃", "number"], ["target perturbed Q̃·K", "number"],
+                      ["depends on the source", "yesno"], ["depends on the target", "yesno"]]
+
+
 @dataclass(frozen=True)
 class Level:
     """What a difficulty draws: graph sizes, how many children the target has at least,
@@ -307,7 +312,7 @@ class PerturbSourceTarget(Family):
                         ("What are ", seq(sym("Q", j), "cdot", sym("K", i)), ", ",
                          seq(sym("Q", j), "cdot", tilde_k), " and ", seq(tilde_q, "cdot", sym("K", i)),
                          ", and on which sides does the operation depend?"),
-                        self._option(i, j, right), distractors, value=right, decimals=3)
+                        self._option(i, j, right), distractors, value=right, decimals=3, entry=PERTURBATION_ENTRY)
 
     @staticmethod
     def _option(i: int, j: int, values: list) -> tuple[Inline, ...]:

@@ -224,4 +224,4 @@ class SearchTokens(Family):
             para(f"(c) Lookahead L = {ahead}."),
         )
         return Solution(truth, prompt, task, answer, steps, (f"Which next vertices from {start} are useful?",),
-                        (braces(useful),), distractors, value=useful)
+                        (braces(useful),), distractors, value=useful, entry="set")
