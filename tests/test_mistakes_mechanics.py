@@ -116,8 +116,10 @@ def test_saturated_shares_are_not_offered():
     p = FAMILIES["attention.sharp"].solve({"n": 5, "strength": 24, "d_k": 36, "targets": {str(i): (i + 1) % 5 for i in range(5)},
                                            "labels": [f"t{i}" for i in range(5)], "wanted": None, "ask": "target"})
     assert "forgot-scale" not in {d.mistake.name for d in p.distractors}
-    assert not fam.reads_as_softmax_share(99.96, 1) and not fam.reads_as_softmax_share(0.004, 2)
-    assert fam.reads_as_softmax_share(99.94, 1) and fam.reads_as_softmax_share(0.005, 2)
+    assert not fam.possible_share(99.96, 1, "target", 4) and not fam.possible_share(0.004, 2, "leak", 4)
+    assert fam.possible_share(99.94, 1, "target", 4) and fam.possible_share(0.005, 2, "leak", 4)
+    # 8 tokens: 7 leaks of 15.00 % would leave nothing for the target
+    assert not fam.possible_share(15.0, 2, "leak", 8) and fam.possible_share(14.28, 2, "leak", 8)
     case = make_case(FAMILIES["attention.sharp"], "seed001")
     assert case.solution.value == pytest.approx(94.8, abs=0.05)
     assert {d.mistake.name: round(d.value, 1) for d in case.solution.distractors} == {

@@ -375,11 +375,13 @@ def as_percent(share: float) -> float:
     return round(100 * share, 12)
 
 
-def reads_as_softmax_share(percent: float, decimals: int) -> bool:
-    """Whether a share prints strictly between 0 % and 100 %. Softmax never gives a token all or
-    none of the weight, and a mistake that saturates (c without the 1/√d_k) would print 100.0 %
-    or 0.00 % in most problems: a tell, not a choice."""
-    return 0 < round(percent, decimals) < 100
+def possible_share(percent: float, decimals: int, ask: str, n: int) -> bool:
+    """Whether a printed share could be the answer whatever the numbers. It must print strictly
+    between 0 % and 100 %: softmax never gives a token all or none of the weight, and a mistake that
+    saturates (c without the 1/√d_k) would print 100.0 % or 0.00 % in most problems, a tell. And the
+    n − 1 equal leaks must leave something for the target, since a row sums to 100 %."""
+    shown = round(percent, decimals)
+    return 0 < shown < 100 and (ask != "leak" or (n - 1) * shown < 100)
 
 
 def sharp_option(value: float, decimals: int | None) -> str:
@@ -464,7 +466,7 @@ class AttentionSharp(Family):
             if ask not in wrong:
                 continue
             v = wrong[ask] if ask == "strength" else as_percent(wrong[ask])
-            if decimals is None or reads_as_softmax_share(v, decimals):
+            if decimals is None or possible_share(v, decimals, ask, n):
                 distractors.append(Distractor((sharp_option(v, decimals),), mistake, v))
         steps = [
             step("Each row has one logit c/√d_k at the target and 0 elsewhere (the query is one-hot, so it picks "
