@@ -268,8 +268,9 @@ def wrong_zero_row_weight(s: np.ndarray, logits: np.ndarray, source: int) -> lis
 
 
 def weights_option(weights: np.ndarray) -> Mat:
-    """Weights as a multiple-choice option: every entry to 3 decimals, so no option stands out by its digits."""
-    return mat(np.round(weights, 3))
+    """Weights as a multiple-choice option: every entry with exactly 3 decimals (0.000, 1.000, 0.250),
+    so no option stands out by its digits, as a hard argmax's bare [0 1 0] would."""
+    return Mat((tuple(Word(f"{w:.3f}") for w in weights),))
 
 
 # Per level: tokens, lowest and highest score, magnitudes, d_k values (None: no scaling),
