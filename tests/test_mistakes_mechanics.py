@@ -113,7 +113,8 @@ def test_sharp_keys_fit_in_d_k():
 
 def test_saturated_shares_are_not_offered():
     # forgetting 1/√d_k with c = 24, d_k = 36 puts 100.0 % on the target: a tell, not a choice
-    p = FAMILIES["attention.sharp"].solve({"n": 5, "strength": 24, "d_k": 36, "targets": {str(i): (i + 1) % 5 for i in range(5)},
+    targets = {str(i): (i + 1) % 5 for i in range(5)}
+    p = FAMILIES["attention.sharp"].solve({"n": 5, "strength": 24, "d_k": 36, "targets": targets,
                                            "labels": [f"t{i}" for i in range(5)], "wanted": None, "ask": "target"})
     assert "forgot-scale" not in {d.mistake.name for d in p.distractors}
     assert not fam.possible_share(99.96, 1, "target", 4) and not fam.possible_share(0.004, 2, "leak", 4)

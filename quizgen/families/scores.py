@@ -302,7 +302,8 @@ class QKSoftmax(Family):
     levels = {
         "easy": "4-8 scores from 0 to 5 times a magnitude c, no scaling",
         "medium": "3-7 scores from 0 to 4, sometimes a tied top, times c and scaled by 1/√d_k",
-        "hard": "3-8 scores with negatives, times c and scaled; now and then a sink's all-zero row, where one source's weight is asked",
+        "hard": ("3-8 scores with negatives, times c and scaled; now and then a sink's all-zero row, "
+                 "where one source's weight is asked"),
     }
     input_keys = ("scores", "magnitude", "scale")
     truth_keys = ("weights", "attended")
