@@ -49,3 +49,19 @@ def test_answer_leads_with_every_row():
     for seed in range(30):
         p = make_problem(FAMILIES["graph.embeddings"], seed, "hard")
         assert len(p.solution.answer[1].rows) == len(p.inputs["slots"])
+
+
+def test_self_in_frontier_adds_the_token_itself():
+    # vertex 3 (slot 1): identity [0,1,0]; children {6} -> [0,0,1]; with itself -> [0,1,1]
+    assert fam.self_in_frontier(SEED000, BLOCKS, None)[1].tolist() == [0, 1, 0, 0, 1, 1]
+
+
+def test_a_swapped_multi_hot_frontier_is_not_offered():
+    # 2 -> 3 and 2 -> 6: vertex 2's frontier [0,1,1] written first leaves no one-hot identity block
+    dag = dag_from([2, 3, 6], [[2, 3], [2, 6]])
+    swapped = fam.swapped_blocks(dag, BLOCKS, None)[0]
+    assert swapped.tolist() == [0, 1, 1, 1, 0, 0]
+    assert not fam.reads_as_embedding(swapped, BLOCKS, [3, 3])
+    assert fam.reads_as_embedding(fam.embeddings(dag, BLOCKS, None)[0], BLOCKS, [3, 3])
+    p = FAMILIES["graph.embeddings"].solve({"slots": [2, 3, 6], "edges": [[2, 3], [2, 6]], "blocks": BLOCKS})
+    assert "blocks-swapped" not in {d.mistake.name for d in p.distractors}

@@ -11,6 +11,7 @@ import pytest
 from quizgen.families import FAMILIES
 from quizgen.families import mechanics as fam
 from quizgen.model.family import make_case, make_problem, printed
+from quizgen.render import text
 
 
 # ---------------------------------------------------------------- attention.shapes
@@ -84,8 +85,12 @@ def test_sharp_mistakes_on_seed_001():
     assert 100 * fam.leak_over_n_sharp(n, c, d_k, None)["target"] == pytest.approx(93.17, abs=0.01)  # e⁴/(e⁴+4)
     assert 100 * fam.unscaled_sharp(n, c, d_k, None)["target"] == pytest.approx(99.90, abs=0.01)     # e⁸/(e⁸+3)
     assert 100 * fam.dk_scaled_sharp(n, c, d_k, None)["target"] == pytest.approx(71.12, abs=0.01)    # e²/(e²+3)
-    # "divides each score by the row sum": the logits [2, 0, 0, 0] over their sum put all on the target
-    assert fam.linear_sharp(n, c, d_k, None) == {"target": 1.0, "leak": 0.0}
+    # e^0 = 1 counted once: e⁴/(e⁴ + 1), as if there were 2 tokens
+    assert 100 * fam.one_other_sharp(n, c, d_k, None)["target"] == pytest.approx(98.20, abs=0.01)
+    # all three leaks together: 3/(e⁴ + 3) = 5.20 %, three times each one's 1.73 %
+    total = fam.total_leak_sharp(n, c, d_k, None)["leak"]
+    assert 100 * total == pytest.approx(5.20, abs=0.01)
+    assert total == pytest.approx(3 / (math.exp(4) + 3))
 
 
 def test_sharp_strength_mistakes_by_hand():
@@ -106,13 +111,29 @@ def test_sharp_keys_fit_in_d_k():
         fam.sharp_pattern(6, 9, 4, {k: (k + 1) % 6 for k in range(6)})
 
 
-def test_linear_option_says_what_the_mistake_gives():
-    for seed in range(100):
-        p = make_problem(FAMILIES["attention.sharp"], seed, "medium")  # the leak: nothing is left over
-        assert all(d.value == 0.0 for d in p.solution.distractors if d.mistake.name == "linear-normalisation")
+def test_saturated_shares_are_not_offered():
+    # forgetting 1/√d_k with c = 24, d_k = 36 puts 100.0 % on the target: a tell, not a choice
+    targets = {str(i): (i + 1) % 5 for i in range(5)}
+    p = FAMILIES["attention.sharp"].solve({"n": 5, "strength": 24, "d_k": 36, "targets": targets,
+                                           "labels": [f"t{i}" for i in range(5)], "wanted": None, "ask": "target"})
+    assert "forgot-scale" not in {d.mistake.name for d in p.distractors}
+    assert not fam.possible_share(99.96, 1, "target", 4) and not fam.possible_share(0.004, 2, "leak", 4)
+    assert fam.possible_share(99.94, 1, "target", 4) and fam.possible_share(0.005, 2, "leak", 4)
+    # 8 tokens: 7 leaks of 15.00 % would leave nothing for the target
+    assert not fam.possible_share(15.0, 2, "leak", 8) and fam.possible_share(14.28, 2, "leak", 8)
     case = make_case(FAMILIES["attention.sharp"], "seed001")
     assert case.solution.value == pytest.approx(94.8, abs=0.05)
-    assert [d.value for d in case.solution.distractors if d.mistake.name == "linear-normalisation"] == [100.0]
+    assert {d.mistake.name: round(d.value, 1) for d in case.solution.distractors} == {
+        "leak-over-n": 93.2, "forgot-scale": 99.9, "scale-by-dk": 71.1, "one-other-token": 98.2}
+
+
+def test_strength_question_says_c_is_to_change():
+    for seed in range(20):
+        p = make_problem(FAMILIES["attention.sharp"], seed, "hard")
+        c = p.inputs["strength"]
+        question = p.solution.question[0]
+        assert question.startswith(f"The keys above have c = {c}.") and "smallest whole key strength c" in question
+        assert question in text.blocks(p.solution.task)
 
 
 def test_sharp_answers_spread():

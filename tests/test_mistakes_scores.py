@@ -11,8 +11,8 @@ import pytest
 from quizgen.families import FAMILIES
 from quizgen.families import scores as fam
 from quizgen.families.common import dag_from
-from quizgen.model import mistakes
 from quizgen.model.family import make_problem
+from quizgen.render import text
 
 SEED000 = dag_from([2, 3, 6], [[2, 3], [3, 6]])
 S000 = np.array([[0, 1, 0], [0, 0, 1], [0, 0, 0]], dtype=float)  # rows 2, 3, 6; the note's matrix
@@ -84,6 +84,26 @@ def test_zero_row_and_uniform():
     assert fam.uniform_weights(np.array([3.0, 1.0, 0.0, 0.0])).tolist() == [0.25] * 4
 
 
+def test_forgot_normalisation_keeps_the_exponentials():
+    # logits [0, 1]: e^0 = 1 and e^1 = 2.718, never divided by their sum 3.718
+    assert fam.unnormalised_weights(np.array([0.0, 1.0])) == pytest.approx([1.0, math.e])
+    assert fam.unnormalised_weights(np.zeros(4)).tolist() == [1.0] * 4  # a zero row: e^0 = 1 each
+
+
+def test_zero_row_asks_one_possible_weight():
+    # 5 zero scores, source 3 asked: softmax gives 1/5; "nobody" 0; the first of the tie 0 (source 0 has it);
+    # the unnormalised e^0 = 1. Each is a weight a single source can have.
+    wrong = fam.wrong_zero_row_weight(np.zeros(5), np.zeros(5), 3)
+    assert [(v, m.name) for v, m in wrong] == [
+        (0.0, "zero-row-stays-zero"), (0.0, "first-of-ties"), (1.0, "forgot-normalisation")]
+    assert fam.wrong_zero_row_weight(np.zeros(5), np.zeros(5), 0)[1][0] == 1.0  # source 0 is the first top
+    p = fam.QKSoftmax().solve({"scores": [0] * 5, "magnitude": 4, "scale": 0.5, "d_k": 4, "source": 3})
+    assert p.value == pytest.approx(0.2) and p.decimals == 3
+    assert {d.mistake.name: d.value for d in p.distractors} == {
+        "zero-row-stays-zero": 0.0, "first-of-ties": 0.0, "forgot-normalisation": 1.0}
+    assert p.question == ("What weight does source 3 get?",)
+
+
 def test_mistakes_are_offered_only_where_they_are_defined():
     def offered(s, c=2, scale=0.5, d_k=4):
         return {m.name for _, m in fam.wrong_weights(np.array(s, dtype=float), c, scale, d_k)}
@@ -91,7 +111,7 @@ def test_mistakes_are_offered_only_where_they_are_defined():
     assert "linear-normalisation" not in offered([-1, 1, 0])      # sum 0
     assert "linear-normalisation" not in offered([-2, 3, 1])      # a negative "weight"
     assert "linear-normalisation" in offered([0, 2, 1])
-    assert "zero-row-stays-zero" in offered([0, 0, 0]) and "linear-normalisation" not in offered([0, 0, 0])
+    assert "zero-row-stays-zero" not in offered([1, 0, 0])  # a zero row asks one weight (see above)
     assert "forgot-magnitude" not in offered([0, 2, 1], c=1)
     assert not {"forgot-scale", "scale-inverted"} & offered([0, 2, 1], scale=1.0, d_k=None)
     assert "first-of-ties" in offered([2, 2, 0]) and "first-of-ties" not in offered([2, 1, 0])
@@ -109,10 +129,14 @@ def test_issue_seeds_read_right(seed, level):
     assert len(set(shown)) == len(shown)
 
 
-def test_every_option_sums_to_one_except_the_zero_row_mistake():
-    for level in ("easy", "medium", "hard"):
-        for seed in range(300):
-            p = make_problem(FAMILIES["qk.softmax"], seed, level)
-            for d in p.solution.distractors:
-                if d.mistake is not mistakes.ZERO_ROW_STAYS_ZERO:
-                    assert sum(d.value) == pytest.approx(1.0), (p.id, d.mistake.name)
+def test_zero_rows_ask_one_weight_and_keep_the_trap():
+    batch = [make_problem(FAMILIES["qk.softmax"], seed, "hard") for seed in range(400)]
+    zero_rows = [p for p in batch if not any(p.inputs["scores"])]
+    assert zero_rows, "hard draws a sink's zero row now and then"
+    for p in zero_rows:
+        n, source = len(p.inputs["scores"]), p.inputs["source"]
+        assert p.solution.value == pytest.approx(1 / n)
+        names = {d.mistake.name for d in p.solution.distractors}
+        assert "zero-row-stays-zero" in names, p.id
+        assert f"source {source}" in p.solution.question[0]
+        assert "Trap" in text.step(p.solution.steps[-1])

@@ -49,6 +49,27 @@ def swapped_blocks(dag: Dag, blocks: list[str], positions: dict[int, int] | None
     return embeddings(dag, [blocks[1], blocks[0], *blocks[2:]], positions)
 
 
+def self_in_frontier(dag: Dag, blocks: list[str], positions: dict[int, int] | None) -> np.ndarray:
+    """The token itself put into its own frontier, as the merge sets S_0(v) = {v} ∪ children(v) do."""
+    emb = embeddings(dag, blocks, positions)
+    n = len(dag.vertices)
+    start = blocks.index("frontier") * n  # the identity and frontier blocks are both n wide
+    for k in range(n):
+        emb[k, start + k] = 1
+    return emb
+
+
+def reads_as_embedding(row: np.ndarray, blocks: list[str], widths: list[int]) -> bool:
+    """Whether a row can be an embedding at all, whatever the graph: its identity block (and its
+    position block) one-hot. A row failing this could be struck out without knowing the graph."""
+    start = 0
+    for block, width in zip(blocks, widths):
+        if block != "frontier" and row[start:start + width].sum() != 1:
+            return False
+        start += width
+    return True
+
+
 def id_ordered_slots(dag: Dag, blocks: list[str], positions: dict[int, int] | None) -> tuple[Dag, np.ndarray]:
     """One-hot slots ordered by vertex id instead of the given slot order (rows too)."""
     by_id = Dag(tuple(sorted(dag.vertices)), dag.edges)
@@ -112,8 +133,11 @@ class GraphEmbeddings(Family):
             (parents_frontier(dag, blocks, positions)[k], mistakes.FRONTIER_AS_PARENTS),
             (swapped_blocks(dag, blocks, positions)[k], mistakes.BLOCKS_SWAPPED),
             (by_id_rows[by_id.slot(focus)], mistakes.SLOTS_BY_ID),
+            (self_in_frontier(dag, blocks, positions)[k], mistakes.SELF_IN_FRONTIER),
         )
-        distractors = tuple(Distractor((mat(row),), m, row.astype(int).tolist()) for row, m in wrong)
+        # a multi-hot frontier written first (blocks swapped) leaves no one-hot identity block
+        distractors = tuple(Distractor((mat(row),), m, row.astype(int).tolist()) for row, m in wrong
+                            if reads_as_embedding(row, blocks, widths))
 
         steps = [
             step("Identity block: a one-hot at the vertex's own slot (slot order as given, not sorted by id).",

@@ -316,10 +316,19 @@ def unscaled_sharp(n: int, c: float, d_k: int, wanted: float | None) -> dict[str
     return out
 
 
-def linear_sharp(n: int, c: float, d_k: int, wanted: float | None) -> dict[str, float]:
-    """Each logit divided by the row sum: the row [c/√d_k, 0, …, 0] gives all of it to the target."""
+def one_other_sharp(n: int, c: float, d_k: int, wanted: float | None) -> dict[str, float]:
+    """e^0 = 1 counted once instead of once per other token, as if n = 2: e^z / (e^z + 1), and
+    c ≥ √d_k·ln(p / (1 − p))."""
     logit = c / math.sqrt(d_k)
-    return {"target": logit / logit, "leak": 0 / logit}
+    out = {"target": target_share(logit, 2), "leak": 1 / (math.exp(logit) + 1)}
+    if wanted is not None:
+        out["strength"] = whole_at_least(strength_bound(wanted, 2, d_k))
+    return out
+
+
+def total_leak_sharp(n: int, c: float, d_k: int, wanted: float | None) -> dict[str, float]:
+    """The leak to all n − 1 other tokens together given as each one's share: (n − 1) / (e^z + n − 1)."""
+    return {"leak": (n - 1) / (math.exp(c / math.sqrt(d_k)) + n - 1)}
 
 
 def leak_over_n_sharp(n: int, c: float, d_k: int, wanted: float | None) -> dict[str, float]:
@@ -349,7 +358,8 @@ SHARP_MISTAKES = (
     (unscaled_sharp, mistakes.FORGOT_SCALE),
     (dk_scaled_sharp, mistakes.SCALE_BY_DK),
     (rounded_down_sharp, mistakes.ROUNDS_DOWN),
-    (linear_sharp, mistakes.LINEAR_NORMALISATION),
+    (one_other_sharp, mistakes.ONE_OTHER_TOKEN),
+    (total_leak_sharp, mistakes.TOTAL_LEAK),
 )
 SHARP_LEVELS = {  # d_k choices, fewest and most tokens
     "easy": ((9, 16, 25, 36), 4, 8),
@@ -365,9 +375,20 @@ def as_percent(share: float) -> float:
     return round(100 * share, 12)
 
 
+def possible_share(percent: float, decimals: int, ask: str, n: int) -> bool:
+    """Whether a printed share could be the answer whatever the numbers. It must print strictly
+    between 0 % and 100 %: softmax never gives a token all or none of the weight, and a mistake that
+    saturates (c without the 1/√d_k) would print 100.0 % or 0.00 % in most problems, a tell. And the
+    n − 1 equal leaks must leave something for the target, since a row sums to 100 %."""
+    shown = round(percent, decimals)
+    return 0 < shown < 100 and (ask != "leak" or (n - 1) * shown < 100)
+
+
 def sharp_option(value: float, decimals: int | None) -> str:
     """An option as printed: a percentage with ``decimals`` decimals, or a whole strength."""
     return str(value) if decimals is None else f"{value:.{decimals}f} %"
+
+
 WANTED_SHARES = (0.8, 0.85, 0.9, 0.95, 0.98, 0.99)
 
 
@@ -424,12 +445,15 @@ class AttentionSharp(Family):
                  f"target's key: {pairs}. Scores Q·Kᵀ are scaled by 1/√d_k with d_k = {d_k}; softmax runs over "
                  "each row."),
         )
-        extra = "" if wanted is None else (f" What is the smallest whole key strength c that puts at least "
-                                           f"{wanted:.0%} on the target?")
+        # the keys are shown with their strength c, so the question says c is to be changed
+        strength_question = None if wanted is None else (
+            f"The keys above have c = {c}. With the same n and d_k, what is the smallest whole key strength c "
+            f"that puts at least {wanted:.0%} on the target?")
+        extra = "" if wanted is None else " " + strength_question
         task = (para("What share of its attention does each token put on its target, and what leaks to each "
                      "other token?" + extra),)
         if ask == "strength":
-            question = f"What is the smallest whole key strength c that puts at least {wanted:.0%} on the target?"
+            question = strength_question
             value = truth["min_strength"]
         else:
             question = ("What share goes to the target?" if ask == "target" else
@@ -439,8 +463,10 @@ class AttentionSharp(Family):
         distractors = []
         for mistake_of, mistake in SHARP_MISTAKES:
             wrong = mistake_of(n, c, d_k, wanted)
-            if ask in wrong:
-                v = wrong[ask] if ask == "strength" else as_percent(wrong[ask])
+            if ask not in wrong:
+                continue
+            v = wrong[ask] if ask == "strength" else as_percent(wrong[ask])
+            if decimals is None or possible_share(v, decimals, ask, n):
                 distractors.append(Distractor((sharp_option(v, decimals),), mistake, v))
         steps = [
             step("Each row has one logit c/√d_k at the target and 0 elsewhere (the query is one-hot, so it picks "

@@ -227,17 +227,21 @@ def zero_weights(s: np.ndarray) -> np.ndarray:
     return np.zeros(len(s))
 
 
+def unnormalised_weights(logits: np.ndarray) -> np.ndarray:
+    """The exponentials never divided by their sum: e^z per source (e^0 = 1 for a zero row)."""
+    return np.exp(logits)
+
+
 def uniform_weights(s: np.ndarray) -> np.ndarray:
     """The scores ignored: 1/n for every source."""
     return np.full(len(s), 1 / len(s))
 
 
 def wrong_weights(s: np.ndarray, c: float, scale: float, d_k: int | None) -> list[tuple[np.ndarray, Any]]:
-    """Each mistake that is defined for this row, with its weights, most telling first."""
+    """Each mistake that gives a possible weight row (every weight in [0, 1], summing to 1) for
+    this row that is not all zeros, with its weights, most telling first."""
     tied = int((s == s.max()).sum()) > 1
     out = []
-    if not s.any():
-        out.append((zero_weights(s), mistakes.ZERO_ROW_STAYS_ZERO))
     if tied:
         out.append((first_top_weights(s), mistakes.FIRST_OF_TIES))
     if (s >= 0).all() and s.sum() > 0:
@@ -253,9 +257,20 @@ def wrong_weights(s: np.ndarray, c: float, scale: float, d_k: int | None) -> lis
     return out
 
 
+def wrong_zero_row_weight(s: np.ndarray, logits: np.ndarray, source: int) -> list[tuple[float, Any]]:
+    """For an all-zero row, the weight each mistake puts on ``source``: a single weight, so that
+    "attends to nobody" (0 on every source) is a possible option, not a row that cannot sum to 1."""
+    return [
+        (float(zero_weights(s)[source]), mistakes.ZERO_ROW_STAYS_ZERO),
+        (float(first_top_weights(s)[source]), mistakes.FIRST_OF_TIES),
+        (float(unnormalised_weights(logits)[source]), mistakes.FORGOT_NORMALISATION),
+    ]
+
+
 def weights_option(weights: np.ndarray) -> Mat:
-    """Weights as a multiple-choice option: every entry to 3 decimals, so no option stands out by its digits."""
-    return mat(np.round(weights, 3))
+    """Weights as a multiple-choice option: every entry with exactly 3 decimals (0.000, 1.000, 0.250),
+    so no option stands out by its digits, as a hard argmax's bare [0 1 0] would."""
+    return Mat((tuple(Word(f"{w:.3f}") for w in weights),))
 
 
 # Per level: tokens, lowest and highest score, magnitudes, d_k values (None: no scaling),
@@ -287,7 +302,8 @@ class QKSoftmax(Family):
     levels = {
         "easy": "4-8 scores from 0 to 5 times a magnitude c, no scaling",
         "medium": "3-7 scores from 0 to 4, sometimes a tied top, times c and scaled by 1/√d_k",
-        "hard": "3-8 scores with negatives, now and then a sink's all-zero row, times c and scaled",
+        "hard": ("3-8 scores with negatives, times c and scaled; now and then a sink's all-zero row, "
+                 "where one source's weight is asked"),
     }
     input_keys = ("scores", "magnitude", "scale")
     truth_keys = ("weights", "attended")
@@ -302,8 +318,10 @@ class QKSoftmax(Family):
         magnitude = int(rng.choice(magnitudes))
         d_k = widths[int(rng.integers(len(widths)))]
         scale = 1.0 if d_k is None else 1 / math.sqrt(d_k)
+        source = None
         if rng.random() < zero_share:
             row = np.zeros(n, dtype=int)
+            source = int(rng.integers(n))  # a zero row asks for one source's weight (see solve)
         else:
             row = score_row(rng, n, low, high, rng.random() < tie_share)
             if low < 0 and row.min() >= 0:
@@ -311,7 +329,7 @@ class QKSoftmax(Family):
             if softmax(magnitude * scale * row).min() < SMALLEST_WEIGHT:
                 raise Redraw("a weight too small to print")
         return {"scores": row.tolist(), "magnitude": magnitude, "scale": scale,
-                "d_k": None if d_k is None else int(d_k)}
+                "d_k": None if d_k is None else int(d_k), "source": source}
 
     def case(self, inputs: dict[str, Any], truth: dict[str, Any]) -> str:
         s = np.array(inputs["scores"])
@@ -338,8 +356,20 @@ class QKSoftmax(Family):
         task = (
             para("Give the attention weights (3 decimals) and the source attended to, if one stands out."),
         )
-        choice = (weights_option(w),)
-        distractors = tuple(Distractor((weights_option(v),), m, v.tolist()) for v, m in wrong_weights(s, c, scale, d_k))
+        source = inputs.get("source")
+        if source is None:
+            question = "What are the attention weights?"
+            value: Any = w.tolist()
+            choice = (weights_option(w),)
+            distractors = tuple(Distractor((weights_option(v),), m, v.tolist())
+                                for v, m in wrong_weights(s, c, scale, d_k))
+        else:
+            # "Attends to nobody" as a whole row ([0, …, 0]) cannot sum to 1, so a student could strike
+            # it out knowing nothing; asked for one source's weight, 0.000 is a possible answer.
+            question = f"What weight does source {source} get?"
+            value = float(w[source])
+            choice = (f"{value:.3f}",)
+            distractors = tuple(Distractor((f"{v:.3f}",), m, v) for v, m in wrong_zero_row_weight(s, logits, source))
         exps = np.exp(logits - logits.max())
         reading = _reading(s, w, top)
         steps = (
@@ -356,8 +386,7 @@ class QKSoftmax(Family):
                   [[str(i), num(s[i]), num(logits[i]), num(w[i])] for i in range(len(s))]),
             para(reading),
         )
-        return Solution(truth, prompt, task, answer, steps, ("What are the attention weights?",), choice,
-                        distractors, w.tolist(), 3)
+        return Solution(truth, prompt, task, answer, steps, (question,), choice, distractors, value, 3)
 
 
 def _reading(s: np.ndarray, w: np.ndarray, top: int | None) -> str:

@@ -15,6 +15,9 @@ FRONTIER_AS_PARENTS = Mistake(
     "frontier-as-parents", "reads the edges backwards and fills the frontier with parents"
 )
 BLOCKS_SWAPPED = Mistake("blocks-swapped", "writes the frontier block before the identity block")
+SELF_IN_FRONTIER = Mistake(
+    "self-in-frontier", "puts the token itself into its frontier, as the merge sets S_0(v) = {v} ∪ children(v) do"
+)
 SLOTS_BY_ID = Mistake(
     "slots-by-id", "orders the one-hot slots by vertex id instead of the given slot order"
 )
@@ -45,7 +48,11 @@ UNIFORM_WEIGHTS = Mistake(
     "uniform-weights", "spreads the weight evenly over the sources, which softmax does only for equal scores"
 )
 ZERO_ROW_STAYS_ZERO = Mistake(
-    "zero-row-stays-zero", "reads an all-zero row as attending to nobody; softmax makes it uniform, since e^0 = 1"
+    "zero-row-stays-zero",
+    "reads an all-zero row as attending to nobody (weight 0 on every source); softmax makes it uniform, since e^0 = 1",
+)
+FORGOT_NORMALISATION = Mistake(
+    "forgot-normalisation", "exponentiates but never divides by the sum, so a score of 0 keeps weight e^0 = 1"
 )
 # path-merging
 FRONTIER_BFS = Mistake(
@@ -107,6 +114,10 @@ LEAK_OVER_N = Mistake(
 )
 SCALE_BY_DK = Mistake("scale-by-dk", "divides the scores by d_k instead of √d_k")
 ROUNDS_DOWN = Mistake("rounds-down", "rounds the bound on c down instead of up, so the share falls short")
+ONE_OTHER_TOKEN = Mistake(
+    "one-other-token", "counts e^0 = 1 once in the softmax sum instead of once per other token (as if n = 2)"
+)
+TOTAL_LEAK = Mistake("total-leak", "gives the leak to all n − 1 other tokens together instead of each one's share")
 # circuits
 QK_WRONG_PRODUCT = Mistake(
     "qk-wrong-product",

@@ -55,9 +55,15 @@ def by_id(inputs):
     return row(inputs, v, sorted(inputs["slots"]), [b for a, b in inputs["edges"] if a == v])
 
 
+def with_self(inputs):
+    v = focus_of(inputs)
+    return row(inputs, v, inputs["slots"], [v] + [b for a, b in inputs["edges"] if a == v])
+
+
 CHECKS = {
     ("graph.embeddings", "frontier-as-reachable"): reachable,
     ("graph.embeddings", "frontier-as-parents"): parents,
     ("graph.embeddings", "blocks-swapped"): swapped,
     ("graph.embeddings", "slots-by-id"): by_id,
+    ("graph.embeddings", "self-in-frontier"): with_self,
 }

@@ -78,9 +78,11 @@ def sharp_check(name):
             z, others, bound = c / math.sqrt(d), n, (math.sqrt(d) * math.log(p * n / (1 - p)) if p else None)
         elif name == "rounds-down":
             return math.floor(math.sqrt(d) * math.log(p * (n - 1) / (1 - p)))
-        else:  # linear-normalisation: the row [z, 0, ..., 0] over its sum
+        elif name == "one-other-token":  # the sum e^z + 1: a single zero logit
+            z, others, bound = c / math.sqrt(d), 1, (math.sqrt(d) * math.log(p / (1 - p)) if p else None)
+        else:  # total-leak: all n - 1 leaks added up
             z = c / math.sqrt(d)
-            return {"target": 100 * z / (z + 0 * (n - 1)), "leak": 100 * 0 / z}[i.get("ask", "target")]
+            return 100 * sum(1 / (math.exp(z) + n - 1) for _ in range(n - 1))
         ask = i.get("ask", "target")
         if ask == "strength":
             return math.ceil(bound)
@@ -99,5 +101,5 @@ CHECKS = {
     ("attention.forward", "rows-columns-swapped"): forward_transposed,
     ("attention.forward", "hard-argmax"): forward_argmax,
     **{("attention.sharp", m): sharp_check(m) for m in (
-        "forgot-scale", "scale-by-dk", "leak-over-n", "rounds-down", "linear-normalisation")},
+        "forgot-scale", "scale-by-dk", "leak-over-n", "rounds-down", "one-other-token", "total-leak")},
 }

@@ -74,10 +74,16 @@ def split_over_top(inputs):
     return [1 / k if x == max(s) else 0.0 for x in s]
 
 
+def asked(inputs, weights):
+    """The whole row, or, where one source's weight is asked (an all-zero row), that weight."""
+    source = inputs.get("source")
+    return weights if source is None else weights[source]
+
+
 def all_on_first_top(inputs):
     s = inputs["scores"]
     first = s.index(max(s))
-    return [1.0 if i == first else 0.0 for i in range(len(s))]
+    return asked(inputs, [1.0 if i == first else 0.0 for i in range(len(s))])
 
 
 def over_row_sum(inputs):
@@ -88,7 +94,12 @@ def over_row_sum(inputs):
 
 def nobody(inputs):
     assert not any(inputs["scores"]), "zero-row-stays-zero offered for a row that is not all zeros"
-    return [0.0] * len(inputs["scores"])
+    return asked(inputs, [0.0] * len(inputs["scores"]))
+
+
+def exponentials_only(inputs):
+    """e^(logit) per source, never divided by the sum."""
+    return asked(inputs, [math.exp(s * inputs["magnitude"] * scaled(inputs)) for s in inputs["scores"]])
 
 
 def even(inputs):
@@ -108,4 +119,5 @@ CHECKS = {
     ("qk.softmax", "linear-normalisation"): over_row_sum,
     ("qk.softmax", "zero-row-stays-zero"): nobody,
     ("qk.softmax", "uniform-weights"): even,
+    ("qk.softmax", "forgot-normalisation"): exponentials_only,
 }
