@@ -173,7 +173,8 @@ class AttentionShapes(Family):
             para(f"d_head = {d_k}; parameters of W_Q, W_K, W_V over all {h} head(s): {parameters:,}; "
                  f"score entries over all heads: {entries:,}."),
         )
-        return Solution(truth, prompt, task, answer, steps, (question,), choice, distractors, value, None)
+        entry = [["rows", "number"], ["columns", "number"]] if isinstance(value, list) else None
+        return Solution(truth, prompt, task, answer, steps, (question,), choice, distractors, value, None, entry)
 
 
 FORWARD_LEVELS = {"easy": (2, 2, 2, False), "medium": (3, 3, 2, True), "hard": (4, 3, 4, True)}

@@ -185,7 +185,7 @@ class QKScores(Family):
             labelled_matrix(s, dag.vertices, dag.vertices, "target \\ source"),
             para("Attends to: ", *choice),
         )
-        return Solution(truth, prompt, task, answer, steps, question, choice, distractors, mapping, None)
+        return Solution(truth, prompt, task, answer, steps, question, choice, distractors, mapping, None, {"each": "set"})
 
 
 # The mistakes of qk.softmax, one function each: the weights they give for a raw score row s.
