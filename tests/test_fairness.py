@@ -3,8 +3,9 @@
 Over ``FAIR_SEEDS`` seeds per family and level: every option carries its value; options differ
 at the printed precision; every distractor is what its named mistake computes (recomputed
 independently in ``tests/mistake_checks``); each pitfall case is at most a quarter of the
-problems; no right answer covers more than half; and drilling a level 50 times rarely
-repeats a problem.
+problems; no right answer covers more than half; drilling a level 50 times rarely
+repeats a problem; and no distractor's mistake gives the same value in most problems (a
+constant tell; asserted for the circuit families so far).
 """
 
 from __future__ import annotations
@@ -26,8 +27,11 @@ DRILL = 50
 MAX_PITFALL_SHARE = 0.25
 MAX_ANSWER_SHARE = 0.5
 MAX_REPEATING_DRILLS = 0.2
+MAX_CONSTANT_TELL_SHARE = 0.75
 
 CASES = [(fid, level) for fid in FAMILIES for level in LEVELS]
+# the families whose helpers have made no distractor a constant tell (others to follow)
+CONSTANT_TELL_CASES = [(fid, level) for fid, level in CASES if fid.startswith("circuits.")]
 
 
 @cache
@@ -92,3 +96,22 @@ def test_drilling_a_level_rarely_repeats_a_problem(family_id, level):
     repeating = sum(len({json.dumps(p.inputs, sort_keys=True) for p in drill}) < len(drill) for drill in drills)
     assert repeating <= MAX_REPEATING_DRILLS * len(drills), (
         f"{family_id} {level}: {repeating} of {len(drills)} drills of {DRILL} repeat a problem")
+
+
+def most_common_distractor_values(batch: tuple[Problem, ...]) -> dict[str, tuple[object, int]]:
+    """For each mistake offered in a level, the value (as printed) it gives most often and in
+    how many of the level's problems."""
+    values: dict[str, Counter] = {}
+    for p in batch:
+        for d in p.solution.distractors:
+            values.setdefault(d.mistake.name, Counter())[json.dumps(printed(d.value, p.solution.decimals))] += 1
+    return {name: counts.most_common(1)[0] for name, counts in values.items()}
+
+
+@pytest.mark.parametrize("family_id,level", CONSTANT_TELL_CASES)
+def test_no_distractor_is_a_constant_tell(family_id, level):
+    """A wrong option that reads the same in most problems of a level is struck out from memory."""
+    batch = problems(family_id, level)
+    for name, (value, n) in most_common_distractor_values(batch).items():
+        assert n <= MAX_CONSTANT_TELL_SHARE * len(batch), (
+            f"{family_id} {level}: mistake {name} gives {value} in {n}/{len(batch)} problems")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from quizgen.families import FAMILIES
-from quizgen.families.circuits import virtual_inputs
+from quizgen.families.circuits import backwards_product, virtual_inputs
 from quizgen.model.family import fair_options
 from quizgen.model.problem import Solution
 from quizgen.render import text
@@ -76,13 +76,54 @@ def test_rank_mistakes_by_hand():
     s = solve("circuits.qk_ov", HARD_HEAD)
     assert s.value == [1, 2]
     wrong = wrong_values(s)
-    assert wrong["rank-d-model"] == [5, 5]
-    assert wrong["rank-bound-reached"] == [3, 3]
-    assert wrong["rank-adds"] == [min(5, 1 + 3), min(5, 3 + 2)]  # the factors' ranks added, capped
     assert wrong["rank-one-factor"] == [1, 3]  # rank W_Q, rank W_V
+    assert wrong["ranks-swapped"] == [2, 1]  # OV's rank for QK and QK's for OV
+    # the dependencies counted, [3 − 1, 3 − 2], read the same as the swapped ranks: dropped
+    assert "dependencies-counted" not in wrong
+    # W_Q·W_Kᵀ = [r0, r1, 0] in each row (rank 1); W_V·W_O has rows (1, 0, 1), 0, (0, 2, 2) (rank 2): the answer
+    assert "rank-wrong-products" not in wrong
     said = " ".join(text.inline(block.pieces) for step in s.steps for block in step.blocks if hasattr(block, "pieces"))
     assert "row 1 = row 0" in said and "row 2 = 2·row 0" in said  # why rank QK is 1
     assert "column 2 = column 0 + column 1" in said  # why rank OV is 2
+
+
+e = np.eye(5, dtype=int).tolist()
+# Every factor full rank, so QK and OV have rank 3; but W_Q·W_Kᵀ = diag(1, 1, 0) (rank 2) and
+# W_V·W_O (rows 0-2 of W_O = columns e3, e4, e0) has the single 1 at (0, 2) (rank 1).
+FULL_HEAD = {"W_Q": [e[0], e[1], e[2]], "W_K": [e[0], e[1], e[3]], "W_V": [e[0], e[1], e[2]],
+             "W_O": np.array([e[3], e[4], e[0]]).T.tolist(), "convention": "column", "ask": "rank"}
+
+
+def test_rank_mistakes_by_hand_when_both_ranks_are_full():
+    s = solve("circuits.qk_ov", FULL_HEAD)
+    assert s.value == [3, 3]
+    wrong = wrong_values(s)
+    assert wrong == {"rank-wrong-products": [2, 1], "dependencies-counted": [0, 0]}  # the rest read [3, 3]
+
+
+def test_rank_options_are_possible_and_the_explanations_hold():
+    """No option is a rank above d_head (impossible by definition), in any level: a rank pair
+    has both ranks at most d_head, a matrix option has rank at most d_head."""
+    from quizgen.model.family import make_problem
+    for level in ("easy", "medium", "hard"):
+        for seed in range(2000):
+            p = make_problem(FAMILIES["circuits.qk_ov"], seed, level)
+            column = p.inputs["convention"] == "column"
+            w_q = np.array(p.inputs["W_Q"])
+            d_head = w_q.shape[0] if column else w_q.shape[1]
+            answer = p.solution.value
+            for value in [answer] + [d.value for d in p.solution.distractors]:
+                if level == "hard":
+                    assert all(0 <= r <= d_head for r in value), f"{p.id}: {value} above d_head = {d_head}"
+                else:
+                    assert np.linalg.matrix_rank(np.array(value)) <= d_head, p.id
+            for d in p.solution.distractors:
+                if d.mistake.name == "ranks-swapped":
+                    assert d.value == answer[::-1]
+                elif d.mistake.name == "dependencies-counted":
+                    assert d.value == [d_head - answer[0], d_head - answer[1]]
+                elif d.mistake.name == "rank-wrong-products":  # ranks of d_head × d_head matrices
+                    assert all(r <= d_head for r in d.value) and d.value != answer
 
 
 def test_hard_ranks_vary_and_the_steps_say_why():
@@ -116,19 +157,64 @@ def test_wrong_order_is_head_2_then_head_1():
     assert wrong_values(s)["net-wrong-order"] == (net1 @ net2).tolist() == units((4, 8), (5, 9), (6, 10), (7, 4))
 
 
-COMPOSITION = {"right": [[1], [0], [0]], "head2": {"W_Q": [[1, 1, 0]], "W_K": [[0, 0, 3]], "W_V": [[2, 0, 5]]},
-               "left": [[1, 1, 0]], "reads_via": "W_Q"}
+def test_wrong_order_heads_vary_over_a_level():
+    """Head 2 writes into dims head 1 reads in most problems, so W_net1·W_net2 is not always 0."""
+    from quizgen.model.family import make_problem
+    for level in ("easy", "medium", "hard"):
+        zero = 0
+        for seed in range(300):
+            p = make_problem(FAMILIES["circuits.virtual_head"], seed, level)
+            wrong = np.array(wrong_values(p.solution)["net-wrong-order"])
+            chained = set(p.inputs["writes2"]) & set(p.inputs["reads1"])
+            assert (np.count_nonzero(wrong) == len(chained)), p.id  # one term per dim head 2 writes and head 1 reads
+            zero += not wrong.any()
+        assert 0 < zero <= 150, f"{level}: the wrong order is 0 in {zero} of 300 problems"
+
+
+COMPOSITION = {"right": [[1], [0], [0]], "head2": {"W_Q": [[1, 2, 0]], "W_K": [[0, 0, 3]], "W_V": [[2, 0, 5]]},
+               "left": [[1, 2, 0]], "reads_via": "W_Q"}
 
 
 def test_composition_mistakes_by_hand():
     s = solve("circuits.composition", COMPOSITION)
-    assert s.value == ["Q", pytest.approx(1 / math.sqrt(2))]  # |1| / (√2·1)
+    assert s.value == ["Q", pytest.approx(1 / math.sqrt(5))]  # |1| / (√5·1)
     wrong = wrong_values(s)
     # raw ‖W·R‖: Q 1, K 0, V 2, so the raw product points at W_V, whose score is 2/√29
     assert wrong["largest-raw-product"] == ["V", pytest.approx(2 / math.sqrt(29))]
-    assert wrong["squared-norms"] == ["Q", pytest.approx(0.5)]  # 1² / (2·1)
-    assert wrong["wrong-order-product"] == ["Q", pytest.approx(1.0)]  # R·W is an outer product: always 1 here
+    assert wrong["squared-norms"] == ["Q", pytest.approx(0.2)]  # 1² / (5·1)
+    assert wrong["absolute-value-norms"] == ["Q", pytest.approx(1 / 3)]  # |1| / ((1 + 2)·1)
+    # one-dimensional heads: R·W is an outer product, so the backwards score would always be 1
+    assert "wrong-order-product" not in wrong
+    assert backwards_product(np.array([[1.0, 2.0, 0.0]]), np.array([[1.0], [0.0], [0.0]])) == pytest.approx(1.0)
     assert FAMILIES["circuits.composition"].case(COMPOSITION, s.truth) == "raw-product-misleads"
+
+
+def test_composition_wrong_order_product_by_hand():
+    """Two-dimensional heads: R·W is a d_model × d_model matrix whose norm falls short of ‖R‖·‖W‖."""
+    right = [[1, 0], [0, 1], [0, 0]]
+    inputs = {"right": right, "head2": {"W_Q": [[1, 0, 0], [0, 0, 1]], "W_K": [[0, 0, 1], [0, 0, 2]],
+                                        "W_V": [[0, 0, 1], [1, 0, 1]]}, "left": [[1, 0, 0], [0, 0, 1]],
+              "reads_via": "W_Q"}
+    s = solve("circuits.composition", inputs)
+    assert s.value == ["Q", pytest.approx(1 / 2)]  # W_Q·R = [[1, 0], [0, 0]]: 1 / (√2·√2)
+    # R·W_Q = [[1, 0, 0], [0, 0, 1], [0, 0, 0]]: √2 / (√2·√2)
+    assert wrong_values(s)["wrong-order-product"] == ["Q", pytest.approx(1 / math.sqrt(2))]
+
+
+def test_no_composition_distractor_score_in_half_of_a_level():
+    """The printed score of a distractor is no tell: none is the same in more than half of a level's problems."""
+    from collections import Counter
+
+    from quizgen.model.family import make_problem
+    for level in ("easy", "medium", "hard"):
+        scores: dict[str, Counter] = {}
+        for seed in range(1000):
+            p = make_problem(FAMILIES["circuits.composition"], seed, level)
+            for d in p.solution.distractors:
+                scores.setdefault(d.mistake.name, Counter())[f"{d.value[1]:.3f}"] += 1
+        for name, counts in scores.items():
+            score, n = counts.most_common(1)[0]
+            assert n <= 500, f"{level}: {name} gives {score} in {n} of 1000 problems"
 
 
 def test_composition_explanations_hold_and_no_option_exceeds_one():
@@ -141,6 +227,10 @@ def test_composition_explanations_hold_and_no_option_exceeds_one():
                 assert 0 <= d.value[1] <= 1 + 1e-12, p.id
                 if d.mistake.name == "squared-norms":
                     assert d.value == [kind, pytest.approx(score ** 2)]
+                if d.mistake.name in ("absolute-value-norms", "wrong-order-product"):
+                    # the backwards product only where it is not always 1: heads wider than one dim
+                    one_dimensional = len(p.inputs["right"][0]) == 1
+                    assert one_dimensional == (d.mistake.name == "absolute-value-norms"), p.id
             left, right = np.array(p.inputs["left"], float), np.array(p.inputs["right"], float)
             assert p.truth["score"] == max(p.truth["scores"].values())
             prompt = " ".join(text.inline(b.pieces) for b in p.solution.prompt if hasattr(b, "pieces"))

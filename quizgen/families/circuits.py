@@ -21,9 +21,12 @@ def rank(m: np.ndarray) -> int:
     return int(np.linalg.matrix_rank(m))
 
 
-# The hard level: d_model = 5, d_head = 3, and the rank of each circuit drawn (never both full).
+# The hard level: d_model = 5, d_head = 3, and the rank of each circuit drawn. Both full is
+# possible too, so that no wrong pair is a tell; it is drawn more often than the other pairs
+# because it has only one wrong pair that always differs (the dependencies counted, [0, 0]) and
+# is redrawn unless a second one does.
 HARD_MODEL, HARD_HEAD = 5, 3
-RANK_PAIRS = [(a, b) for a in (1, 2, 3) for b in (1, 2, 3) if (a, b) != (3, 3)]
+RANK_PAIRS = [(a, b) for a in (1, 2, 3) for b in (1, 2, 3)] + [(3, 3)] * 8
 
 
 def qk_wrong_product(w_q: np.ndarray, w_k: np.ndarray, column: bool) -> np.ndarray:
@@ -46,16 +49,6 @@ def qk_for_ov(qk: np.ndarray) -> np.ndarray:
     return qk
 
 
-def ranks_bounded_by_d_model(d_model: int) -> list[int]:
-    """Mistake: bounds both ranks by d_model instead of d_head (and takes the bound as reached)."""
-    return [d_model, d_model]
-
-
-def ranks_reach_the_bound(d_head: int) -> list[int]:
-    """Mistake: assumes both ranks reach d_head, without checking the factors."""
-    return [d_head, d_head]
-
-
 def ov_other_convention(ov: np.ndarray) -> np.ndarray:
     """Mistake: keeps the OV matrix of the other vector convention (its transpose)."""
     return ov.T
@@ -66,16 +59,28 @@ def ov_wrong_order(w_v: np.ndarray, w_o: np.ndarray, column: bool) -> np.ndarray
     return w_v @ w_o if column else w_o @ w_v
 
 
-def ranks_added(w_q: np.ndarray, w_k: np.ndarray, w_v: np.ndarray, w_o: np.ndarray) -> list[int]:
-    """Mistake: adds the ranks of each circuit's two factors (capped at d_model) instead of
-    taking the smaller."""
-    d_model = max(w_q.shape)
-    return [min(d_model, rank(w_q) + rank(w_k)), min(d_model, rank(w_v) + rank(w_o))]
+def ranks_swapped(rank_qk: int, rank_ov: int) -> list[int]:
+    """Mistake: swaps the two circuits, giving OV's rank for QK and QK's for OV."""
+    return [rank_ov, rank_qk]
+
+
+def dependencies_counted(rank_qk: int, rank_ov: int, d_head: int) -> list[int]:
+    """Mistake: counts each circuit's dependent head dims (d_head − rank, the dependencies
+    written out) instead of its independent ones."""
+    return [d_head - rank_qk, d_head - rank_ov]
 
 
 def ranks_of_one_factor(w_q: np.ndarray, w_v: np.ndarray) -> list[int]:
     """Mistake: reads each circuit's rank off one factor only (W_Q for QK, W_V for OV)."""
     return [rank(w_q), rank(w_v)]
+
+
+def ranks_of_wrong_products(w_q: np.ndarray, w_k: np.ndarray, w_v: np.ndarray, w_o: np.ndarray,
+                            column: bool) -> list[int]:
+    """Mistake: multiplies each circuit's factors the wrong way round (over d_model, as in
+    ``qk_wrong_product`` and ``ov_wrong_order``) and gives the ranks of those d_head × d_head
+    matrices. They can fall below the true ranks, never above d_head."""
+    return [rank(qk_wrong_product(w_q, w_k, column)), rank(ov_wrong_order(w_v, w_o, column))]
 
 
 def low_rank_factor(rng: np.random.Generator, target: int, count: int, width: int) -> np.ndarray:
@@ -139,7 +144,8 @@ class CircuitsQKOV(Family):
     levels = {
         "easy": "column vectors, d_model = 3: the QK matrix W_Qᵀ·W_K",
         "medium": "row vectors, where the OV matrix is W_V·W_O (the transpose of the column form)",
-        "hard": "d_model = 5, d_head = 3: the ranks of QK and OV, found from which factor is rank-deficient",
+        "hard": "d_model = 5, d_head = 3: the ranks of QK and OV (at most d_head, not always reached), found "
+                "from which factor is rank-deficient",
     }
     input_keys = ("W_Q", "W_K", "W_V", "W_O", "convention")
     truth_keys = ("QK", "OV", "rank_QK", "rank_OV")
@@ -214,10 +220,11 @@ class CircuitsQKOV(Family):
                 return (f"rank QK = {pair[0]}, rank OV = {pair[1]}",)
 
             choice = ranks_option(value)
-            wrong_ranks = ((ranks_bounded_by_d_model(d_model), mistakes.RANK_D_MODEL),
-                           (ranks_reach_the_bound(d_head), mistakes.RANK_BOUND_REACHED),
-                           (ranks_added(w_q, w_k, w_v, w_o), mistakes.RANK_ADDS),
-                           (ranks_of_one_factor(w_q, w_v), mistakes.RANK_ONE_FACTOR))
+            # every wrong pair is a possible one (each rank at most d_head), none the same in most problems
+            wrong_ranks = ((ranks_of_one_factor(w_q, w_v), mistakes.RANK_ONE_FACTOR),
+                           (ranks_of_wrong_products(w_q, w_k, w_v, w_o, column), mistakes.RANK_WRONG_PRODUCTS),
+                           (ranks_swapped(rank_qk, rank_ov), mistakes.RANKS_SWAPPED),
+                           (dependencies_counted(rank_qk, rank_ov, d_head), mistakes.DEPENDENCIES_COUNTED))
             distractors = tuple(Distractor(ranks_option(pair), mistake, pair) for pair, mistake in wrong_ranks)
         steps = (
             step(f"QK = {qk_formula}: both sides of the score in one d_model × d_model matrix.",
@@ -310,6 +317,9 @@ def stops_at_head1_output(net2: np.ndarray, writes1: list[int]) -> np.ndarray:
     return out
 
 
+WRITES_WHERE_HEAD1_READS = 2 / 3  # share of problems where head 2 may write into dims head 1 reads
+
+
 class VirtualHead(Family):
     """Compose two previous-token heads into a virtual head that looks two tokens back."""
 
@@ -318,7 +328,8 @@ class VirtualHead(Family):
     title = "Virtual attention head"
     tags = ("topic::circuits", "seed::003")
     levels = {
-        "easy": "whole 4-dim blocks (e.g. head 1 copies dims 0-3 to 8-11); head 2 reads one dim head 1 wrote",
+        "easy": "whole 4-dim blocks (e.g. head 1 copies dims 0-3 to 8-11); head 2 reads one dim head 1 wrote "
+                "and may write into the block head 1 reads",
         "medium": "random blocks of the 16-dim residual stream",
         "hard": "head 2 reads two dims written by head 1: a rank-2 two-token copy",
     }
@@ -327,13 +338,19 @@ class VirtualHead(Family):
     cases = {"seed003": ("easy", virtual_inputs([0, 1, 2, 3], [8, 9, 10, 11], [4, 5, 6, 8], [12, 13, 14, 15]))}
 
     def draw(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
+        # Head 2 reads dims head 1 left alone (and one or two head 1 wrote); it writes either dims
+        # nobody touched or, in most problems, dims head 1 read: the notes leave its output free,
+        # and then the heads taken in the wrong order (W_net1·W_net2) chain too instead of giving 0.
         if difficulty == "easy":  # whole blocks 0-3, 4-7, 8-11, 12-15, in a random order of roles
             blocks = [list(range(start, start + HEAD)) for start in range(0, RESIDUAL, HEAD)]
-            reads1, writes1, writes2, free = (blocks[k] for k in rng.permutation(len(blocks)))
+            reads1, writes1, free, spare = (blocks[k] for k in rng.permutation(len(blocks)))
+            writes2 = reads1 if rng.random() < WRITES_WHERE_HEAD1_READS else spare
             writes2 = rng.permutation(writes2).tolist()  # head 2 writes its value dims in any order
         else:
             dims = rng.permutation(RESIDUAL).tolist()
-            reads1, writes1, writes2, free = (sorted(dims[k:k + HEAD]) for k in range(0, RESIDUAL, HEAD))
+            reads1, writes1, free, spare = (sorted(dims[k:k + HEAD]) for k in range(0, RESIDUAL, HEAD))
+            writes2 = reads1 + spare if rng.random() < WRITES_WHERE_HEAD1_READS else spare
+            writes2 = sorted(int(d) for d in rng.choice(writes2, size=HEAD, replace=False))
         from_head1 = 2 if difficulty == "hard" else 1
         reads2 = (rng.choice(free, size=HEAD - from_head1, replace=False).tolist()
                   + rng.choice(writes1, size=from_head1, replace=False).tolist())
@@ -403,6 +420,12 @@ def backwards_product(left: np.ndarray, right: np.ndarray) -> float:
 def squared_norms(left: np.ndarray, right: np.ndarray) -> float:
     """Mistake: ‖L·R‖_F² / (‖L‖_F²·‖R‖_F²), sums of squares without the square roots."""
     return float(((left @ right) ** 2).sum() / ((left ** 2).sum() * (right ** 2).sum()))
+
+
+def sums_of_absolute_values(left: np.ndarray, right: np.ndarray) -> float:
+    """Mistake: takes each norm as the sum of absolute entries (‖·‖₁) instead of the square
+    root of the sum of squares. Still at most 1, since |Σ_k W_ik·R_kj| ≤ Σ_k |W_ik|·|R_kj|."""
+    return float(np.abs(left @ right).sum() / (np.abs(left).sum() * np.abs(right).sum()))
 
 
 def largest_raw_product(head2: dict[str, np.ndarray], right: np.ndarray) -> str:
@@ -475,8 +498,13 @@ class Composition(Family):
             return (f"{kind_}-composition, score {value_:.3f}",)
 
         raw_via = largest_raw_product(head2, right)
+        # With one-dimensional heads R·W is an outer product, whose norm is ‖R‖_F·‖W‖_F: the
+        # backwards score would be 1.000 in every problem, a constant tell, so offer another mistake.
+        one_dimensional = right.shape[1] == 1
+        third = ((kind, sums_of_absolute_values(left, right), mistakes.ABSOLUTE_VALUE_NORMS) if one_dimensional
+                 else (kind, backwards_product(left, right), mistakes.WRONG_ORDER_PRODUCT))
         wrong = ((COMPOSITION_KIND[raw_via], scores[raw_via], mistakes.LARGEST_RAW_PRODUCT),
-                 (kind, backwards_product(left, right), mistakes.WRONG_ORDER_PRODUCT),
+                 third,
                  (kind, squared_norms(left, right), mistakes.SQUARED_NORMS))
         distractors = tuple(Distractor(option(k, v), mistake, [k, v]) for k, v, mistake in wrong)
         rows = []

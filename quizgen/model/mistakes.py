@@ -130,10 +130,14 @@ OV_NOT_TRANSPOSED = Mistake(
 )
 OV_WRONG_ORDER = Mistake("ov-wrong-order", "multiplies W_V and W_O in the wrong order (a d_head × d_head matrix)")
 QK_FOR_OV = Mistake("qk-for-ov", "confuses the OV circuit with the QK circuit")
-RANK_D_MODEL = Mistake("rank-d-model", "bounds the rank by d_model instead of d_head")
-RANK_BOUND_REACHED = Mistake("rank-bound-reached", "assumes the rank always reaches d_head, without checking")
-RANK_ADDS = Mistake(
-    "rank-adds", "adds the ranks of each circuit's two factors (capped at d_model) instead of taking the smaller"
+RANKS_SWAPPED = Mistake("ranks-swapped", "swaps the circuits: gives OV's rank for QK and QK's rank for OV")
+DEPENDENCIES_COUNTED = Mistake(
+    "dependencies-counted", "counts the dependent head dims (d_head − rank) instead of the independent ones"
+)
+RANK_WRONG_PRODUCTS = Mistake(
+    "rank-wrong-products",
+    "ranks the factors multiplied over d_model (W_Q·W_Kᵀ and W_V·W_O in column vectors), d_head × d_head "
+    "matrices, instead of QK and OV",
 )
 RANK_ONE_FACTOR = Mistake(
     "rank-one-factor", "reads each rank off one factor only (W_Q for QK, W_V for OV), without checking the other"
@@ -146,6 +150,9 @@ ONE_TOKEN_FOR_TWO = Mistake("one-token-for-two", "gives the one-token copy W_net
 LARGEST_RAW_PRODUCT = Mistake(
     "largest-raw-product",
     "picks head 2's matrix with the largest raw ‖W·R‖_F, which grows with W's size, not the largest score",
+)
+ABSOLUTE_VALUE_NORMS = Mistake(
+    "absolute-value-norms", "takes each norm as the sum of absolute entries instead of the root of the sum of squares"
 )
 SQUARED_NORMS = Mistake("squared-norms", "uses sums of squares without the square roots: the score squared")
 WRONG_ORDER_PRODUCT = Mistake(

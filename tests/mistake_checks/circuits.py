@@ -102,6 +102,13 @@ def squared(inputs: dict[str, Any]) -> list[Any]:
     return [KINDS[via], sum_squares(matmul(left, right)) / (sum_squares(left) * sum_squares(right))]
 
 
+def absolute_values(inputs: dict[str, Any]) -> list[Any]:
+    via = strongest(inputs)
+    left, right = inputs["head2"][via], inputs["right"]
+    sum_abs = lambda m: sum(abs(v) for row in m for v in row)  # noqa: E731
+    return [KINDS[via], sum_abs(matmul(left, right)) / (sum_abs(left) * sum_abs(right))]
+
+
 CHECKS = {
     ("circuits.qk_ov", "qk-wrong-product"): lambda i: (
         matmul(i["W_Q"], transpose(i["W_K"])) if column(i) else matmul(transpose(i["W_Q"]), i["W_K"])),
@@ -112,11 +119,12 @@ CHECKS = {
     ("circuits.qk_ov", "ov-wrong-order"): lambda i: (
         matmul(i["W_V"], i["W_O"]) if column(i) else matmul(i["W_O"], i["W_V"])),
     ("circuits.qk_ov", "qk-for-ov"): qk,
-    ("circuits.qk_ov", "rank-d-model"): lambda i: [dims(i)[0], dims(i)[0]],
-    ("circuits.qk_ov", "rank-bound-reached"): lambda i: [dims(i)[1], dims(i)[1]],
-    ("circuits.qk_ov", "rank-adds"): lambda i: [
-        min(dims(i)[0], exact_rank(i["W_Q"]) + exact_rank(i["W_K"])),
-        min(dims(i)[0], exact_rank(i["W_V"]) + exact_rank(i["W_O"]))],
+    ("circuits.qk_ov", "ranks-swapped"): lambda i: [exact_rank(ov(i)), exact_rank(qk(i))],
+    ("circuits.qk_ov", "dependencies-counted"): lambda i: [
+        dims(i)[1] - exact_rank(qk(i)), dims(i)[1] - exact_rank(ov(i))],
+    ("circuits.qk_ov", "rank-wrong-products"): lambda i: [
+        exact_rank(matmul(i["W_Q"], transpose(i["W_K"])) if column(i) else matmul(transpose(i["W_Q"]), i["W_K"])),
+        exact_rank(matmul(i["W_V"], i["W_O"]) if column(i) else matmul(i["W_O"], i["W_V"]))],
     ("circuits.qk_ov", "rank-one-factor"): lambda i: [exact_rank(i["W_Q"]), exact_rank(i["W_V"])],
     ("circuits.virtual_head", "net-wrong-order"): lambda i: matmul(
         net(i["reads1"], i["writes1"]), net(i["reads2"], i["writes2"])),
@@ -128,4 +136,5 @@ CHECKS = {
     ("circuits.composition", "largest-raw-product"): largest_raw,
     ("circuits.composition", "wrong-order-product"): backwards,
     ("circuits.composition", "squared-norms"): squared,
+    ("circuits.composition", "absolute-value-norms"): absolute_values,
 }
