@@ -238,7 +238,8 @@ class CircuitsQKOV(Family):
         answer = (Display(seq(Word("QK"), "=", mat(qk), ",", Word("OV"), "=", mat(ov))),
                   para(f"rank QK = {rank_qk}, rank OV = {rank_ov} (both ≤ d_head = {d_head}). "
                        "W_Q and W_K decide where the head attends; W_V and W_O decide what it moves."))
-        return Solution(truth, prompt, task, answer, steps, (question,), choice, distractors, value, decimals)
+        entry = [["rank of QK", "number"], ["rank of OV", "number"]] if ask == "rank" else None
+        return Solution(truth, prompt, task, answer, steps, (question,), choice, distractors, value, decimals, entry)
 
     @staticmethod
     def rank_step(w_q: np.ndarray, w_k: np.ndarray, w_v: np.ndarray, w_o: np.ndarray, column: bool,
@@ -533,4 +534,4 @@ class Composition(Family):
                        "overlap)."),)
         return Solution(truth, prompt, task, answer, steps,
                         ("Which composition is strongest, and what is its score?",), option(kind, score),
-                        distractors, [kind, score], 3)
+                        distractors, [kind, score], 3, [["the kind (Q, K or V)", "text"], ["its score", "number"]])

@@ -293,4 +293,5 @@ class Induction(Family):
                  f"'{tokens[target]}'."),)
         return Solution(truth, prompt, task, answer, steps, (f"Where does the induction head at position {n - 1} "
                                                              "attend, and what does it predict?",),
-                        option(target), distractors, [target, tokens[target]], None)
+                        option(target), distractors, [target, tokens[target]], None,
+                        [["position attended", "number"], ["token predicted", "text"]])
