@@ -1,16 +1,29 @@
-"""Making many problems at once: validating a request and drawing its seeds."""
+"""Making many problems at once: validating a request, drawing its seeds, cutting it into
+chunks, and spreading chunks over processes with the results kept in order."""
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+import multiprocessing
+import os
+import signal
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator, TypeVar
+
+import numpy as np
 
 from quizgen.errors import QuizgenError
 from quizgen.families import get_family
 from quizgen.model.family import Family, make_problem
 from quizgen.model.problem import Problem
-from quizgen.model.seeding import derive_seeds
+from quizgen.model.seeding import SEED_BITS, derive_seeds
 
 MAX_COUNT = 100_000
+CHUNK_SIZE = 100  # problems a worker makes per task: large enough to hide the hand-over cost
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def check_request(family_ids: Iterable[str], count: int, difficulty: str | None) -> list[Family]:
@@ -31,10 +44,78 @@ def check_request(family_ids: Iterable[str], count: int, difficulty: str | None)
     return families
 
 
+def fresh_seed() -> int:
+    """A new seed from the operating system's entropy (never from global random state),
+    for a user who asks for a fresh draw; print it so the draw can be repeated."""
+    return int(np.random.SeedSequence().generate_state(1)[0]) % (1 << SEED_BITS)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A run of problems of one family: one task for one worker."""
+
+    family: str
+    seeds: tuple[int, ...]
+    difficulties: tuple[str, ...]
+
+    def problems(self) -> Iterator[Problem]:
+        """The chunk's problems, in order."""
+        family = get_family(self.family)
+        for seed, difficulty in zip(self.seeds, self.difficulties):
+            yield make_problem(family, seed, difficulty)
+
+
+def chunks(families: list[Family], count: int, base_seed: int, difficulty: str | None,
+           *, stream: int = 0, size: int = CHUNK_SIZE) -> Iterator[Chunk]:
+    """``count`` problems per family, as chunks of at most ``size``; without a difficulty,
+    the levels take turns."""
+    for family in families:
+        levels = list(family.levels)
+        seeds = derive_seeds(base_seed, family.id, count, stream=stream)
+        for start in range(0, count, size):
+            part = seeds[start:start + size]
+            turns = range(start, start + len(part))
+            yield Chunk(family.id, tuple(part), tuple(difficulty or levels[k % len(levels)] for k in turns))
+
+
 def generate(families: list[Family], count: int, base_seed: int, difficulty: str | None,
              *, stream: int = 0) -> Iterator[Problem]:
     """``count`` problems per family; without a difficulty, the levels take turns."""
-    for family in families:
-        levels = list(family.levels)
-        for k, seed in enumerate(derive_seeds(base_seed, family.id, count, stream=stream)):
-            yield make_problem(family, seed, difficulty or levels[k % len(levels)])
+    for chunk in chunks(families, count, base_seed, difficulty, stream=stream):
+        yield from chunk.problems()
+
+
+def available_cores() -> int:
+    """The cores this process may run on (the default number of jobs)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def parallel_map(func: Callable[[T], R], items: Iterable[T], jobs: int, *, window: int | None = None) -> Iterator[R]:
+    """``func`` over ``items`` on ``jobs`` processes, the results in the order of the items.
+
+    With one job everything runs in this process. Otherwise workers are started with
+    *spawn*, not fork: a forked child of a process that has run Typst can deadlock. At most
+    ``window`` items (default four per job) are in flight, so memory stays flat however
+    many items there are. ``func`` must be a module-level function (it is pickled).
+    """
+    if jobs <= 1:
+        yield from map(func, items)
+        return
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_interrupt)
+    pending: deque[Future[R]] = deque()
+    try:
+        for item in items:
+            pending.append(pool.submit(func, item))
+            if len(pending) >= (window or 4 * jobs):
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:  # also when the consumer stops early or Ctrl-C arrives: drop queued work, stop the workers
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _ignore_interrupt() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
