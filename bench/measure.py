@@ -1,0 +1,106 @@
+"""Shared helpers of the benchmark scripts: run a command, time it, and track the peak
+memory of its whole process tree (the main process and any workers it starts)."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # the scripts measure this working tree's quizgen
+HERE = Path(__file__).resolve().parent  # runs start here: no quizgen folder to shadow PYTHONPATH
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def env(source: Path = REPO) -> dict[str, str]:
+    """The environment for measured runs: the quizgen in ``source`` (this working tree by
+    default), with bytecode cached as an installed package has it (so a run does not
+    measure compiling the sources)."""
+    result = {**os.environ, "PYTHONPATH": str(source)}
+    result.pop("PYTHONDONTWRITEBYTECODE", None)
+    return result
+
+
+def quizgen(*args: str) -> list[str]:
+    """The command line that runs ``quizgen ARGS`` as the console script does."""
+    return [sys.executable, "-c", "from quizgen.cli import main; main()", *args]
+
+
+def _tree_rss(root: int) -> int:
+    """Resident memory (bytes) of ``root`` and all its descendants, from /proc."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        rss[int(entry)] = int(fields[21]) * PAGE
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack += [child for child, parent in parents.items() if parent == pid]
+    return total
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+
+
+def run_single(cmd: Sequence[str]) -> Run:
+    """Run a one-process command to completion: its wall time and its peak memory (the
+    kernel's own count, so nothing runs beside it to sample memory)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env(), cwd=HERE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed")
+    return Run(seconds, usage.ru_maxrss / 1e3)
+
+
+def run(cmd: Sequence[str], *, source: Path = REPO, sample: float = 0.05) -> Run:
+    """Run ``cmd`` (with the quizgen in ``source``) to completion; its wall time and the
+    peak memory of its process tree (sampled every ``sample`` seconds). A failing command
+    stops the benchmark."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env(source), cwd=HERE)
+    peak = 0
+    done = threading.Event()
+
+    def watch() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            done.wait(sample)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    _, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    done.set()
+    watcher.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{err.decode()}")
+    return Run(seconds, peak / 1e6)
+
+
+def best_of(runs: list[Run]) -> tuple[float, float, float]:
+    """(minimum seconds, median seconds, largest peak MB) over repeated runs."""
+    times = [r.seconds for r in runs]
+    return min(times), statistics.median(times), max(r.peak_mb for r in runs)

@@ -1,0 +1,44 @@
+"""Benchmark: how fast the describing commands start, against `python -c "import click"`.
+
+Usage: python bench/startup.py [--runs 30]
+Runs `import click` (the floor: any click program pays it), `quizgen --help`, `quizgen list`
+and `quizgen describe qk.softmax`, interleaved so that a busy machine slows all alike.
+Prints the minimum and median wall time of each, their ratio to the floor, and the peak
+memory. Goals (issue 13): --help at most 1.5× and list at most 2× the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from measure import best_of, quizgen, run_single
+
+COMMANDS = {
+    "import click": [sys.executable, "-c", "import click"],
+    "quizgen --help": quizgen("--help"),
+    "quizgen list": quizgen("list"),
+    "quizgen describe": quizgen("describe", "qk.softmax"),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    for cmd in COMMANDS.values():  # warm-up: the bytecode cache and the disk cache
+        run_single(cmd)
+    runs: dict[str, list] = {name: [] for name in COMMANDS}
+    for _ in range(args.runs):
+        for name, cmd in COMMANDS.items():
+            runs[name].append(run_single(cmd))
+    floor_min, floor_median, _ = best_of(runs["import click"])
+    print(f"{'command':<18} {'min ms':>7} {'median ms':>9} {'× floor (min)':>13} {'× floor (median)':>16} {'peak MB':>7}")
+    for name, measured in runs.items():
+        low, median, peak = best_of(measured)
+        print(f"{name:<18} {low * 1e3:>7.1f} {median * 1e3:>9.1f} {low / floor_min:>13.2f} "
+              f"{median / floor_median:>16.2f} {peak:>7.1f}")
+
+
+if __name__ == "__main__":
+    main()
