@@ -2,7 +2,8 @@
 
 Usage: python bench/export.py [--counts 100 1000 10000] [--jobs N] [--baseline REF]
 For each count (problems per family, all families): the export to a file, its time per
-problem and the peak memory of its process tree (main process and workers); the floor,
+problem and the peak memory of its process tree (main process and workers, as the sum of
+their resident sets and of their proportional sets, which count shared pages once); the floor,
 the standard json module encoding and writing the same records (parsed from the export
 beforehand, not timed); and with --baseline, the same export by the quizgen of git commit
 REF (e.g. the one before a change), to compare throughput in the same run.
@@ -68,8 +69,8 @@ def main() -> None:
     parser.add_argument("--baseline", default=None, help="a git commit whose export to compare with")
     args = parser.parse_args()
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
-    print(f"{'count':>6} {'problems':>8} {'export s':>8} {'µs/problem':>10} {'problems/s':>10} {'peak MB':>7} "
-          f"{'json floor s':>12} {'× floor':>7}" + (f" {'baseline s':>10} {'peak MB':>7} {'speed-up':>8}"
+    print(f"{'count':>6} {'problems':>8} {'export s':>8} {'µs/problem':>10} {'problems/s':>10} {'RSS MB':>6} {'PSS MB':>6} "
+          f"{'json floor s':>12} {'× floor':>7}" + (f" {'baseline s':>10} {'RSS MB':>6} {'speed-up':>8}"
                                                     if args.baseline else ""))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -80,11 +81,11 @@ def main() -> None:
             ours = run(quizgen("export", "--count", str(count), "-q", *jobs, "-o", str(out)))
             floor = json_floor(out, folder / "floor.json")
             line = (f"{count:>6} {problems:>8} {ours.seconds:>8.2f} {ours.seconds / problems * 1e6:>10.0f} "
-                    f"{problems / ours.seconds:>10.0f} {ours.peak_mb:>7.0f} {floor:>12.2f} {ours.seconds / floor:>7.1f}")
+                    f"{problems / ours.seconds:>10.0f} {ours.peak_mb:>6.0f} {ours.peak_pss_mb:>6.0f} {floor:>12.2f} {ours.seconds / floor:>7.1f}")
             if old:
                 before = run(quizgen("export", "--count", str(count), "-o", str(folder / "old.json")), source=old)
                 assert (folder / "old.json").stat().st_size > 0
-                line += f" {before.seconds:>10.2f} {before.peak_mb:>7.0f} {before.seconds / ours.seconds:>8.2f}"
+                line += f" {before.seconds:>10.2f} {before.peak_mb:>6.0f} {before.seconds / ours.seconds:>8.2f}"
             print(line, flush=True)
 
 

@@ -16,7 +16,6 @@ from typing import Sequence
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # the scripts measure this working tree's quizgen
 HERE = Path(__file__).resolve().parent  # runs start here: no quizgen folder to shadow PYTHONPATH
-PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 def env(source: Path = REPO) -> dict[str, str]:
@@ -33,32 +32,39 @@ def quizgen(*args: str) -> list[str]:
     return [sys.executable, "-c", "from quizgen.cli import main; main()", *args]
 
 
-def _tree_rss(root: int) -> int:
-    """Resident memory (bytes) of ``root`` and all its descendants, from /proc."""
+def _tree_memory(root: int) -> tuple[int, int]:
+    """Memory of ``root`` and all its descendants, from /proc, in bytes: the sum of their
+    resident sets (shared library pages counted once per process) and of their
+    proportional sets (shared pages split between the processes that share them)."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                fields = f.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry)] = int(fields[1])
-        rss[int(entry)] = int(fields[21]) * PAGE
-    total, stack = 0, [root]
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as f:
+                    parents[int(entry)] = int(f.read().rsplit(b")", 1)[1].split()[1])
+            except OSError:
+                continue
+    rss = pss = 0
+    stack = [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
         stack += [child for child, parent in parents.items() if parent == pid]
-    return total
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith(("Rss:", "Pss:")):
+                        kb = int(line.split()[1]) * 1024
+                        rss, pss = (rss + kb, pss) if line.startswith("Rss:") else (rss, pss + kb)
+        except OSError:
+            continue
+    return rss, pss
 
 
 @dataclass
 class Run:
     seconds: float
-    peak_mb: float
+    peak_mb: float  # sum of resident sets, at the moment it was largest
+    peak_pss_mb: float = 0.0  # sum of proportional sets, at the moment it was largest
 
 
 def run_single(cmd: Sequence[str]) -> Run:
@@ -80,13 +86,14 @@ def run(cmd: Sequence[str], *, source: Path = REPO, sample: float = 0.05) -> Run
     stops the benchmark."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env(source), cwd=HERE)
-    peak = 0
+    peak = peak_pss = 0
     done = threading.Event()
 
     def watch() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            rss, pss = _tree_memory(proc.pid)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             done.wait(sample)
 
     watcher = threading.Thread(target=watch)
@@ -97,7 +104,7 @@ def run(cmd: Sequence[str], *, source: Path = REPO, sample: float = 0.05) -> Run
     watcher.join()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{err.decode()}")
-    return Run(seconds, peak / 1e6)
+    return Run(seconds, peak / 1e6, peak_pss / 1e6)
 
 
 def best_of(runs: list[Run]) -> tuple[float, float, float]:
