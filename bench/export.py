@@ -2,7 +2,7 @@
 
 Usage: python bench/export.py [--counts 100 1000 10000] [--jobs N] [--baseline REF]
 For each count (problems per family, all families): the export to a file, its time per
-problem and the peak memory of its process tree (main process and workers, as the sum of
+problem, its CPU time (all processes) and the peak memory of its process tree (main process and workers, as the sum of
 their resident sets and of their proportional sets, which count shared pages once); the floor,
 the standard json module encoding and writing the same records (parsed from the export
 beforehand, not timed); and with --baseline, the same export by the quizgen of git commit
@@ -69,8 +69,8 @@ def main() -> None:
     parser.add_argument("--baseline", default=None, help="a git commit whose export to compare with")
     args = parser.parse_args()
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
-    print(f"{'count':>6} {'problems':>8} {'export s':>8} {'µs/problem':>10} {'problems/s':>10} {'RSS MB':>6} {'PSS MB':>6} "
-          f"{'json floor s':>12} {'× floor':>7}" + (f" {'baseline s':>10} {'RSS MB':>6} {'speed-up':>8}"
+    print(f"{'count':>6} {'problems':>8} {'export s':>8} {'CPU s':>6} {'µs/problem':>10} {'problems/s':>10} {'RSS MB':>6} {'PSS MB':>6} "
+          f"{'json floor s':>12} {'× floor':>7}" + (f" {'baseline s':>10} {'CPU s':>6} {'RSS MB':>6} {'speed-up':>8}"
                                                     if args.baseline else ""))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -80,12 +80,12 @@ def main() -> None:
             out = folder / "export.json"
             ours = run(quizgen("export", "--count", str(count), "-q", *jobs, "-o", str(out)))
             floor = json_floor(out, folder / "floor.json")
-            line = (f"{count:>6} {problems:>8} {ours.seconds:>8.2f} {ours.seconds / problems * 1e6:>10.0f} "
+            line = (f"{count:>6} {problems:>8} {ours.seconds:>8.2f} {ours.cpu_seconds:>6.1f} {ours.seconds / problems * 1e6:>10.0f} "
                     f"{problems / ours.seconds:>10.0f} {ours.peak_mb:>6.0f} {ours.peak_pss_mb:>6.0f} {floor:>12.2f} {ours.seconds / floor:>7.1f}")
             if old:
                 before = run(quizgen("export", "--count", str(count), "-o", str(folder / "old.json")), source=old)
                 assert (folder / "old.json").stat().st_size > 0
-                line += f" {before.seconds:>10.2f} {before.peak_mb:>6.0f} {before.seconds / ours.seconds:>8.2f}"
+                line += f" {before.seconds:>10.2f} {before.cpu_seconds:>6.1f} {before.peak_mb:>6.0f} {before.seconds / ours.seconds:>8.2f}"
             print(line, flush=True)
 
 

@@ -7,6 +7,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -65,6 +66,7 @@ class Run:
     seconds: float
     peak_mb: float  # sum of resident sets, at the moment it was largest
     peak_pss_mb: float = 0.0  # sum of proportional sets, at the moment it was largest
+    cpu_seconds: float = 0.0  # user + system time of the process and every worker it waited for
 
 
 def run_single(cmd: Sequence[str]) -> Run:
@@ -84,8 +86,9 @@ def run(cmd: Sequence[str], *, source: Path = REPO, sample: float = 0.05) -> Run
     """Run ``cmd`` (with the quizgen in ``source``) to completion; its wall time and the
     peak memory of its process tree (sampled every ``sample`` seconds). A failing command
     stops the benchmark."""
+    err = tempfile.TemporaryFile()
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env(source), cwd=HERE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env(source), cwd=HERE)
     peak = peak_pss = 0
     done = threading.Event()
 
@@ -98,13 +101,14 @@ def run(cmd: Sequence[str], *, source: Path = REPO, sample: float = 0.05) -> Run
 
     watcher = threading.Thread(target=watch)
     watcher.start()
-    _, err = proc.communicate()
+    _, status, usage = os.wait4(proc.pid, 0)  # the usage includes the workers it waited for
     seconds = time.perf_counter() - start
     done.set()
     watcher.join()
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed:\n{err.decode()}")
-    return Run(seconds, peak / 1e6, peak_pss / 1e6)
+    if os.waitstatus_to_exitcode(status) != 0:
+        err.seek(0)
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{err.read().decode()}")
+    return Run(seconds, peak / 1e6, peak_pss / 1e6, usage.ru_utime + usage.ru_stime)
 
 
 def best_of(runs: list[Run]) -> tuple[float, float, float]:

@@ -287,14 +287,14 @@ def export(families: tuple[str, ...], count: int, seed: int, difficulty: str | N
       quizgen export --family qk.scores --family qk.softmax --seed 42 --difficulty hard
       quizgen export --count 10000 --format jsonl --jobs 2 -o problems.jsonl
     """
-    from quizgen.batch import CHUNK_SIZE, available_cores, check_request, chunks
+    from quizgen.batch import check_request, chunks, jobs_for
     from quizgen.families import FAMILIES
     from quizgen.writers.export import export_to_file, write_records
 
     chosen = check_request(families or FAMILIES, count, difficulty)
     seed = _say_seed(seed)
     total = count * len(chosen)
-    jobs = min(jobs or available_cores(), -(-total // CHUNK_SIZE))  # a small export stays in this process
+    jobs = jobs_for(jobs, chosen, count)
     work = chunks(chosen, count, seed, difficulty)
     to_terminal = output is None and sys.stdout.isatty()  # a bar would tangle with the records
     with _progress(total, "exporting", show=not quiet and not to_terminal) as step:
