@@ -454,3 +454,7 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     cli(prog_name="quizgen")
+
+
+if __name__ == "__main__":  # python -m quizgen.cli
+    main()

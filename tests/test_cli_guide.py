@@ -42,6 +42,13 @@ def test_bare_quizgen_prints_help_and_exits_0(run):
     assert "Error" not in result.output
 
 
+@pytest.mark.parametrize("module", ["quizgen", "quizgen.cli"])
+def test_python_dash_m_runs_the_command(module):
+    result = subprocess.run([sys.executable, "-m", module, "list"], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0 and result.stdout.startswith("graph.embeddings")
+
+
 def test_usage_errors_are_one_line_with_clicks_hint(run):
     result = run("export", "--bogus")
     assert result.exit_code == 2
@@ -165,11 +172,16 @@ def test_catalog_snapshot_is_current():
 
 
 def test_a_stale_catalog_falls_back_to_the_registry(monkeypatch):
-    monkeypatch.setattr(catalog, "fingerprint", lambda: "stale")
-    monkeypatch.setattr(catalog, "SNAPSHOT", Path("/nonexistent/catalog.json"))
+    monkeypatch.setattr(catalog, "live", lambda: {"from": "the registry"})
     catalog.families.cache_clear()
     try:
-        assert list(catalog.families()) == list(FAMILIES)
+        assert list(catalog.families()) == list(FAMILIES)  # current snapshot: read, registry not imported
+        monkeypatch.setattr(catalog, "fingerprint", lambda: "a family was edited")
+        catalog.families.cache_clear()
+        assert catalog.families() == {"from": "the registry"}
+        monkeypatch.setattr(catalog, "SNAPSHOT", Path("/nonexistent/catalog.json"))
+        catalog.families.cache_clear()
+        assert catalog.families() == {"from": "the registry"}
     finally:
         catalog.families.cache_clear()
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from quizgen.batch import chunks, generate, parallel_map
+from quizgen.batch import PROBLEMS_PER_JOB, available_cores, chunks, generate, jobs_for, parallel_map
 from quizgen.cli import cli
 from quizgen.families import FAMILIES
 from quizgen.writers import export
@@ -58,6 +58,15 @@ def test_any_number_of_jobs_gives_the_same_bytes(tmp_path):
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1] == outputs[2]
     assert len(json.loads(outputs[0])) == 20 * len(FAMILIES)
+
+
+def test_jobs_default_to_the_cores_the_work_repays():
+    every = list(FAMILIES.values())
+    assert jobs_for(None, every, 1) == 1  # 17 problems: starting a worker would cost more
+    assert jobs_for(None, every, 10_000) == available_cores()
+    assert jobs_for(None, every[:1], PROBLEMS_PER_JOB) == 1
+    assert jobs_for(3, every, 20) == 3  # asked for: granted while there are chunks to share
+    assert jobs_for(8, every[:1], 150) == 2  # ... but never more than the chunks
 
 
 def test_parallel_map_keeps_order_and_streams():
