@@ -3,7 +3,7 @@
 Every user error ends as a one-line ``Error: ...`` on stderr with exit code 2, no
 traceback and no partial output file. Each command imports the library parts it uses
 inside its body, so ``quizgen --help``, ``list``, ``describe`` and shell completion start
-as fast as click itself (they read the family catalog, not the families).
+nearly as fast as click itself (they read the family catalog, not the families).
 """
 
 from __future__ import annotations
