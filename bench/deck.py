@@ -21,7 +21,7 @@ import zipfile
 from pathlib import Path
 
 import genanki
-import measure  # noqa: F401  (puts this working tree first on sys.path)
+from measure import machine  # (also puts this working tree first on sys.path)
 
 from quizgen.decks import load_deck
 from quizgen.families import FAMILIES
@@ -88,6 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notes", type=int, nargs="+", default=[1000, 3000, 10000])
     args = parser.parse_args()
+    print(machine())
     print(f"{'notes':>6} {'quizgen s':>9} {'ms/note':>7} {'genanki s':>9} {'ms/note':>7} {'× floor':>7} "
           f"{'apkg MB':>7} {'peak MB':>7}")
     for notes in args.notes:
@@ -103,6 +104,7 @@ def main() -> None:
             floor = genanki_floor(apkg, folder)
             print(f"{notes:>6} {ours:>9.2f} {ours / notes * 1e3:>7.2f} {floor:>9.2f} {floor / notes * 1e3:>7.2f} "
                   f"{ours / floor:>7.1f} {apkg.stat().st_size / 1e6:>7.1f} {peak:>7.0f}", flush=True)
+    print(machine())
 
 
 if __name__ == "__main__":

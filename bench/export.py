@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from measure import REPO, quizgen, run
+from measure import REPO, machine, quizgen, run
 
 FAMILIES = 17
 
@@ -69,6 +69,7 @@ def main() -> None:
     parser.add_argument("--baseline", default=None, help="a git commit whose export to compare with")
     args = parser.parse_args()
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+    print(machine())
     print(f"{'count':>6} {'problems':>8} {'export s':>8} {'CPU s':>6} {'µs/problem':>10} {'problems/s':>10} {'RSS MB':>6} {'PSS MB':>6} "
           f"{'json floor s':>12} {'× floor':>7}" + (f" {'baseline s':>10} {'CPU s':>6} {'RSS MB':>6} {'speed-up':>8}"
                                                     if args.baseline else ""))
@@ -80,13 +81,16 @@ def main() -> None:
             out = folder / "export.json"
             ours = run(quizgen("export", "--count", str(count), "-q", *jobs, "-o", str(out)))
             floor = json_floor(out, folder / "floor.json")
-            line = (f"{count:>6} {problems:>8} {ours.seconds:>8.2f} {ours.cpu_seconds:>6.1f} {ours.seconds / problems * 1e6:>10.0f} "
-                    f"{problems / ours.seconds:>10.0f} {ours.peak_mb:>6.0f} {ours.peak_pss_mb:>6.0f} {floor:>12.2f} {ours.seconds / floor:>7.1f}")
+            line = (f"{count:>6} {problems:>8} {ours.seconds:>8.2f} {ours.cpu_seconds:>6.1f} "
+                    f"{ours.seconds / problems * 1e6:>10.0f} {problems / ours.seconds:>10.0f} {ours.peak_mb:>6.0f} "
+                    f"{ours.peak_pss_mb:>6.0f} {floor:>12.2f} {ours.seconds / floor:>7.1f}")
             if old:
                 before = run(quizgen("export", "--count", str(count), "-o", str(folder / "old.json")), source=old)
                 assert (folder / "old.json").stat().st_size > 0
-                line += f" {before.seconds:>10.2f} {before.cpu_seconds:>6.1f} {before.peak_mb:>6.0f} {before.seconds / ours.seconds:>8.2f}"
+                line += (f" {before.seconds:>10.2f} {before.cpu_seconds:>6.1f} {before.peak_mb:>6.0f} "
+                         f"{before.seconds / ours.seconds:>8.2f}")
             print(line, flush=True)
+    print(machine())
 
 
 if __name__ == "__main__":

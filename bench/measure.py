@@ -19,6 +19,13 @@ sys.path.insert(0, str(REPO))  # the scripts measure this working tree's quizgen
 HERE = Path(__file__).resolve().parent  # runs start here: no quizgen folder to shadow PYTHONPATH
 
 
+def machine() -> str:
+    """The cores and the current load, printed with every benchmark: on a shared machine
+    other work slows the measured runs (the ratios, taken in the same run, suffer less)."""
+    one, five, fifteen = os.getloadavg()
+    return f"{os.cpu_count()} cores, load average {one:.1f} / {five:.1f} / {fifteen:.1f} (1 / 5 / 15 min)"
+
+
 def env(source: Path = REPO) -> dict[str, str]:
     """The environment for measured runs: the quizgen in ``source`` (this working tree by
     default), with bytecode cached as an installed package has it (so a run does not

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pypdf
 import typst
-from measure import env
+from measure import env, machine
 
 from quizgen.decks import Section
 from quizgen.families import FAMILIES
@@ -100,6 +100,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.one:
         return one(args.one[0], int(args.one[1]), int(args.one[2]))
+    print(machine())
     print(f"{'run':<26} {'questions':>9} {'pages':>5} {'quizgen s':>9} {'ms/question':>11} {'typst s':>7} "
           f"{'× floor':>7} {'peak MB':>7}")
     runs = [(f"1 sheet of {q} + key", q, 1) for q in args.questions]
@@ -111,6 +112,7 @@ def main() -> None:
         print(f"{label:<26} {total:>9} {ours['pages']:>5} {ours['seconds']:>9.2f} "
               f"{ours['seconds'] / total * 1e3:>11.1f} {floor['seconds']:>7.2f} "
               f"{ours['seconds'] / floor['seconds']:>7.2f} {ours['peak']:>7.0f}", flush=True)
+    print(machine())
 
 
 if __name__ == "__main__":

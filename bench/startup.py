@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from measure import best_of, quizgen, run_single
+from measure import best_of, machine, quizgen, run_single
 
 COMMANDS = {
     "import click": [sys.executable, "-c", "import click"],
@@ -33,6 +33,7 @@ def main() -> None:
         for name, cmd in COMMANDS.items():
             runs[name].append(run_single(cmd))
     floor_min, floor_median, _ = best_of(runs["import click"])
+    print(machine())
     print(f"{'command':<18} {'min ms':>7} {'median ms':>9} {'× floor (min)':>13} {'× floor (median)':>16} {'peak MB':>7}")
     for name, measured in runs.items():
         low, median, peak = best_of(measured)
