@@ -70,9 +70,11 @@ def main() -> None:
     args = parser.parse_args()
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     print(machine())
-    print(f"{'count':>6} {'problems':>8} {'export s':>8} {'CPU s':>6} {'µs/problem':>10} {'problems/s':>10} {'RSS MB':>6} {'PSS MB':>6} "
-          f"{'json floor s':>12} {'× floor':>7}" + (f" {'baseline s':>10} {'CPU s':>6} {'RSS MB':>6} {'speed-up':>8}"
-                                                    if args.baseline else ""))
+    header = (f"{'count':>6} {'problems':>8} {'export s':>8} {'CPU s':>6} {'µs/problem':>10} {'problems/s':>10} "
+              f"{'RSS MB':>6} {'PSS MB':>6} {'json floor s':>12} {'× floor':>7}")
+    if args.baseline:
+        header += f" {'baseline s':>10} {'CPU s':>6} {'RSS MB':>6} {'speed-up':>8}"
+    print(header)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         old = checkout(args.baseline, folder) if args.baseline else None

@@ -34,7 +34,8 @@ def main() -> None:
             runs[name].append(run_single(cmd))
     floor_min, floor_median, _ = best_of(runs["import click"])
     print(machine())
-    print(f"{'command':<18} {'min ms':>7} {'median ms':>9} {'× floor (min)':>13} {'× floor (median)':>16} {'peak MB':>7}")
+    print(f"{'command':<18} {'min ms':>7} {'median ms':>9} {'× floor (min)':>13} {'× floor (median)':>16} "
+          f"{'peak MB':>7}")
     for name, measured in runs.items():
         low, median, peak = best_of(measured)
         print(f"{name:<18} {low * 1e3:>7.1f} {median * 1e3:>9.1f} {low / floor_min:>13.2f} "
