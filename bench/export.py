@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from measure import REPO, machine, quizgen, run
+from measure import checkout, machine, quizgen, run
 
 FAMILIES = 17
 
@@ -53,13 +52,6 @@ def json_floor(export: Path, target: Path, batch: int = 2000) -> float:
         out.write(b"\n]\n")
         elapsed += time.perf_counter() - start
     return elapsed
-
-
-def checkout(ref: str, folder: Path) -> Path:
-    """The quizgen package of git commit ``ref``, unpacked into ``folder``."""
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", ref, "quizgen"], check=True, capture_output=True)
-    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
-    return folder
 
 
 def main() -> None:

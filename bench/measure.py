@@ -76,11 +76,12 @@ class Run:
     cpu_seconds: float = 0.0  # user + system time of the process and every worker it waited for
 
 
-def run_single(cmd: Sequence[str]) -> Run:
-    """Run a one-process command to completion: its wall time and its peak memory (the
-    kernel's own count, so nothing runs beside it to sample memory)."""
+def run_single(cmd: Sequence[str], *, source: Path = REPO) -> Run:
+    """Run a one-process command (with the quizgen in ``source``) to completion: its wall
+    time and its peak memory (the kernel's own count, so nothing runs beside it to sample
+    memory)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env(), cwd=HERE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env(source), cwd=HERE)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -116,6 +117,13 @@ def run(cmd: Sequence[str], *, source: Path = REPO, sample: float = 0.05) -> Run
         err.seek(0)
         raise SystemExit(f"{' '.join(cmd)} failed:\n{err.read().decode()}")
     return Run(seconds, peak / 1e6, peak_pss / 1e6, usage.ru_utime + usage.ru_stime)
+
+
+def checkout(ref: str, folder: Path) -> Path:
+    """The quizgen package of git commit ``ref``, unpacked into ``folder`` (to compare with)."""
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", ref, "quizgen"], check=True, capture_output=True)
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return folder
 
 
 def best_of(runs: list[Run]) -> tuple[float, float, float]:
