@@ -313,7 +313,7 @@ def _progress(total: int, label: str, show: bool) -> Iterator[Callable[[int], No
     if not show or not sys.stderr.isatty():
         yield None
         return
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+    with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True) as bar:
         yield bar.update
 
 
