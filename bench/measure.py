@@ -87,7 +87,7 @@ def run_single(cmd: Sequence[str], *, source: Path = REPO) -> Run:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed")
-    return Run(seconds, usage.ru_maxrss / 1e3)
+    return Run(seconds, usage.ru_maxrss / 1e3, cpu_seconds=usage.ru_utime + usage.ru_stime)
 
 
 def run(cmd: Sequence[str], *, source: Path = REPO, sample: float = 0.05) -> Run:

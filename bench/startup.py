@@ -4,18 +4,20 @@ Usage: python bench/startup.py [--runs 30] [--baseline REF]
 Runs `import click` (the floor: any click program pays it), `quizgen --help`, `quizgen list`
 and `quizgen describe qk.softmax`, and with --baseline the --help and list of the quizgen of
 git commit REF, interleaved so that a busy machine slows all alike. Prints the minimum and
-median wall time of each, their ratio to the floor, and the peak memory.
+median wall time of each, the median CPU time (steadier when the machine is busy), their
+ratios to the floor, and the peak memory.
 Goals (issue 13): --help at most 1.5× and list at most 2× the floor.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import tempfile
 from pathlib import Path
 
-from measure import REPO, best_of, checkout, machine, quizgen, run_single
+from measure import REPO, Run, best_of, checkout, machine, quizgen, run_single
 
 
 def main() -> None:
@@ -41,13 +43,20 @@ def main() -> None:
             for name, (cmd, source) in commands.items():
                 runs[name].append(run_single(cmd, source=source))
     floor_min, floor_median, _ = best_of(runs["import click"])
+    floor_cpu = cpu_median(runs["import click"])
     print(machine())
     print(f"{'command':<18} {'min ms':>7} {'median ms':>9} {'× floor (min)':>13} {'× floor (median)':>16} "
-          f"{'peak MB':>7}")
+          f"{'CPU ms (median)':>15} {'× floor (CPU)':>13} {'peak MB':>7}")
     for name, measured in runs.items():
         low, median, peak = best_of(measured)
+        cpu = cpu_median(measured)
         print(f"{name:<18} {low * 1e3:>7.1f} {median * 1e3:>9.1f} {low / floor_min:>13.2f} "
-              f"{median / floor_median:>16.2f} {peak:>7.1f}")
+              f"{median / floor_median:>16.2f} {cpu * 1e3:>15.1f} {cpu / floor_cpu:>13.2f} {peak:>7.1f}")
+
+
+def cpu_median(runs: list[Run]) -> float:
+    """Median CPU time (user + system): on a busy machine it moves far less than wall time."""
+    return statistics.median(r.cpu_seconds for r in runs)
 
 
 if __name__ == "__main__":
