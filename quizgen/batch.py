@@ -9,7 +9,7 @@ import signal
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Generic, Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, Iterator, TypeVar
 
 import numpy as np
 
@@ -102,42 +102,46 @@ def jobs_for(wanted: int | None, families: list[Family], count: int) -> int:
     return max(1, min(wanted, chunk_count))
 
 
+_END = object()  # marks the end of the items
+
+
 def parallel_map(func: Callable[[T], R], items: Iterable[T], jobs: int, *, window: int | None = None) -> Iterator[R]:
     """``func`` over ``items`` on ``jobs`` processes, the results in the order of the items.
 
-    This process is one of the jobs: it takes every ``jobs``-th item itself (while it works,
-    the workers' queues keep them busy) and hands the others to ``jobs - 1`` workers,
-    which saves starting one more interpreter and holding its memory. Workers are started
-    with *spawn*, not fork: a forked child of a process that has run Typst can deadlock.
-    At most ``window`` items (default four per job) are in flight, so memory stays flat
-    however many items there are. ``func`` must be a module-level function (it is pickled).
+    ``jobs - 1`` workers take items from a queue of at most ``window`` (default four per
+    job), so memory stays flat however many items there are; this process is the last job:
+    whenever the oldest result is not ready yet, it takes the next item and works on it
+    itself instead of waiting. Workers are started with *spawn*, not fork: a forked child
+    of a process that has run Typst can deadlock. ``func`` must be a module-level
+    function (it is pickled).
     """
     if jobs <= 1:
         yield from map(func, items)
         return
+    window = window or 4 * jobs
+    source = iter(items)
     pool = ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_ignore_interrupt)
-    pending: deque[Future[R] | _Here[T]] = deque()
+    pending: deque[Future[R]] = deque()  # in the order of the items
     try:
-        for k, item in enumerate(items):
-            pending.append(_Here(item) if k % jobs == 0 else pool.submit(func, item))
-            if len(pending) >= (window or 4 * jobs):
-                yield _result(pending.popleft(), func)
-        while pending:
-            yield _result(pending.popleft(), func)
+        while True:
+            while len(pending) < window and (item := next(source, _END)) is not _END:
+                pending.append(pool.submit(func, item))
+            if not pending:
+                return
+            if not pending[0].done() and len(pending) < 2 * window and (item := next(source, _END)) is not _END:
+                pending.append(_done(func(item)))  # work here rather than wait
+                continue
+            yield pending.popleft().result()
     finally:  # also when the consumer stops early or Ctrl-C arrives: drop queued work, stop the workers
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-@dataclass(frozen=True)
-class _Here(Generic[T]):
-    """An item this process works on itself, when its turn comes."""
-
-    item: T
-
-
-def _result(task: Future[R] | _Here[T], func: Callable[[T], R]) -> R:
-    return func(task.item) if isinstance(task, _Here) else task.result()
+def _done(result: R) -> Future[R]:
+    """A future that already holds ``result`` (an item this process worked on itself)."""
+    future: Future[R] = Future()
+    future.set_result(result)
+    return future
 
 
 def _ignore_interrupt() -> None:

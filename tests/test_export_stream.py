@@ -7,6 +7,7 @@ import io
 import json
 import os
 import pty
+import random
 import signal
 import subprocess
 import sys
@@ -69,9 +70,12 @@ def test_jobs_default_to_the_cores_the_work_repays():
     assert jobs_for(8, every[:1], 150) == 2  # ... but never more than the chunks
 
 
-def test_parallel_map_keeps_order_and_streams():
+def test_parallel_map_keeps_order():
     assert list(parallel_map(abs, range(-50, 0), 2, window=3)) == list(range(50, 0, -1))
     assert list(parallel_map(abs, [], 2)) == []
+    rng = random.Random(3)  # items of very different cost, so the workers and this process finish out of turn
+    items = [[rng.random() for _ in range(rng.choice([1, 10, 300_000]))] for _ in range(40)]
+    assert list(parallel_map(sorted, items, 3, window=4)) == [sorted(item) for item in items]
 
 
 class Recorder(io.BytesIO):
