@@ -1,35 +1,30 @@
 """The ``quizgen`` command: a thin layer over the library.
 
 Every user error ends as a one-line ``Error: ...`` on stderr with exit code 2, no
-traceback and no partial output file.
+traceback and no partial output file. Each command imports the library parts it uses
+inside its body, so ``quizgen --help``, ``list``, ``describe`` and shell completion start
+nearly as fast as click itself (they read the family catalog, not the families).
 """
 
 from __future__ import annotations
 
 import shlex
 import sys
+import textwrap
+from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterable, Iterator
 
 import click
+from click.core import ParameterSource
+from click.shell_completion import CompletionItem
 
-from quizgen import __version__
-from quizgen.writers.apkg import write_deck
-from quizgen.batch import MAX_COUNT, check_request, generate
-from quizgen.writers.export import export_json
-from quizgen.decks import KINDS, deck_files, load_deck
+from quizgen import __version__, catalog
 from quizgen.errors import QuizgenError
-from quizgen.families import FAMILIES
-from quizgen.model.family import make_case, make_problem
-from quizgen.writers.practice import DEFAULT_POOL, MAX_POOL, PracticePlan, pool, practice_page
-from quizgen.writers.output import atomic_write, build_timestamp
-from quizgen.render import text
-from quizgen.resources import shipped
-from quizgen.writers.sheets import (
-    KEY_MODES, MAX_STUDENTS, plan_from_deck, plan_from_families, read_names, resolve_deck, write_class, write_sheet,
-)
 
 USER_ERROR = 2
+WIDTH = 80  # ``list`` and ``describe`` fit an 80-column terminal
 
 
 class QuizgenGroup(click.Group):
@@ -43,51 +38,186 @@ class QuizgenGroup(click.Group):
             click.echo("Aborted.", err=True)
             sys.exit(1)
         except (click.ClickException, QuizgenError) as exc:
-            message = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
-            click.echo(f"Error: {message}", err=True)
+            click.echo(f"Error: {_error_line(exc)}", err=True)
             sys.exit(USER_ERROR)
         sys.exit(result if isinstance(result, int) else 0)
 
 
-@click.group(cls=QuizgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def _error_line(exc: click.ClickException | QuizgenError) -> str:
+    """The error message on one line; a usage error keeps click's hint on where to find help."""
+    if not isinstance(exc, click.ClickException):
+        return str(exc)
+    message = exc.format_message()
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and ctx is not None and ctx.command.get_help_option(ctx) is not None:
+        option = max(ctx.command.get_help_option_names(ctx), key=len)  # click's own choice
+        stop = "" if message.endswith((".", "?", "!")) else "."
+        message = f"{message}{stop} Try '{ctx.command_path} {option}' for help."
+    return message
+
+
+class LazyChoice(click.Choice):
+    """A choice whose values are loaded on first use (from the catalog or a library module),
+    so that defining the commands imports nothing heavy. A wrong value is reported with
+    the valid ones: ``unknown family 'x'; choose from ...``."""
+
+    def __init__(self, load: Callable[[], Iterable[str]], noun: str) -> None:
+        self._load = load
+        self.noun = noun
+        self.case_sensitive = True
+
+    @cached_property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        return tuple(self._load())
+
+    def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
+        return f"unknown {self.noun} {value!r}; choose from {', '.join(self.choices)}"
+
+
+def _kinds() -> tuple[str, ...]:
+    from quizgen.decks import KINDS
+
+    return KINDS
+
+
+def _key_modes() -> tuple[str, ...]:
+    from quizgen.writers.sheets import KEY_MODES
+
+    return KEY_MODES
+
+
+def _export_formats() -> tuple[str, ...]:
+    from quizgen.writers.export import FORMATS
+
+    return FORMATS
+
+
+FAMILY = LazyChoice(catalog.family_ids, "family")
+DIFFICULTY = LazyChoice(catalog.difficulties, "difficulty")
+
+
+class Seed(click.ParamType):
+    """A non-negative integer, or ``random`` for a fresh seed drawn from the system's entropy."""
+
+    name = "seed"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        if value == "random":
+            from quizgen.batch import fresh_seed
+
+            return DrawnSeed(fresh_seed())
+        try:
+            seed = int(value)
+        except ValueError:
+            self.fail(f"{value!r} is neither a non-negative integer nor 'random'", param, ctx)
+        if seed < 0:
+            self.fail(f"seed must be non-negative, not {seed}", param, ctx)
+        return seed
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+        return [CompletionItem("random")] if "random".startswith(incomplete) else []
+
+
+class DrawnSeed(int):
+    """A seed drawn by ``--seed random``; the command prints it so the run can be repeated."""
+
+
+def _say_seed(seed: int | None) -> int | None:
+    """Print a seed drawn at random on stderr (output files and pipes stay clean)."""
+    if isinstance(seed, DrawnSeed):
+        click.echo(f"seed {seed} (drawn at random; --seed {seed} repeats this run)", err=True)
+        return int(seed)
+    return seed
+
+
+def _given(name: str) -> bool:
+    """Whether the user gave option ``name`` on the command line (not its default)."""
+    source = click.get_current_context().get_parameter_source(name)
+    return source not in (None, ParameterSource.DEFAULT)
+
+
+@click.group(cls=QuizgenGroup, name="quizgen", invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="quizgen")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Exam practice on how transformer attention works: random problems with worked answers.
 
     \b
     Examples:
       quizgen list
+      quizgen describe qk.softmax
       quizgen show qk.scores --seed 7
-      quizgen export --count 1000 --format json -o problems.json
-      quizgen build
+      quizgen export --count 1000 --format jsonl -o problems.jsonl
+      quizgen init && quizgen build
+      quizgen sheet --seed random
+
+    Shell completion (bash): eval "$(_QUIZGEN_COMPLETE=bash_source quizgen)"
     """
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
 
 
 @cli.command("list")
 def list_families() -> None:
-    """List the problem families, one line each, with tags and difficulties.
+    """List the problem families, one id and summary each.
 
     \b
-    Example:
+    Examples:
       quizgen list
+      quizgen describe qk.softmax     (levels, fixed cases, example commands)
     """
-    width = max(len(fid) for fid in FAMILIES)
-    for family in FAMILIES.values():
-        tags = ", ".join(family.tags)
-        click.echo(f"{family.id:<{width}}  {family.summary}  [{'/'.join(family.levels)}] ({tags})")
-
-
-def _family_choice(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    if value not in FAMILIES:
-        raise QuizgenError(f"unknown family {value!r}; choose from {', '.join(FAMILIES)}")
-    return value
+    families = catalog.families()
+    width = max(len(fid) for fid in families) + 2
+    for info in families.values():
+        click.echo(textwrap.fill(info.summary, WIDTH, initial_indent=f"{info.id:<{width}}",
+                                 subsequent_indent=" " * width, break_on_hyphens=False))
 
 
 @cli.command()
-@click.argument("family", callback=_family_choice)
-@click.option("--seed", type=int, default=0, show_default=True, help="Problem seed (non-negative).")
-@click.option("--difficulty", default="easy", show_default=True, help="easy, medium or hard.")
-@click.option("--case", "case", default=None, help="A fixed case instead of a seed, e.g. seed000.")
+@click.argument("family", type=FAMILY, metavar="FAMILY")
+def describe(family: str) -> None:
+    """What a family asks, what each difficulty level changes, its fixed cases and example commands.
+
+    \b
+    Example:
+      quizgen describe qk.softmax
+    """
+    info = catalog.families()[family]
+
+    def fill(text: str, indent: str) -> str:
+        return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=" " * len(indent),
+                             break_on_hyphens=False)
+
+    level_width = max(len(level) for level in info.levels) + 2
+    out = [click.style(f"{info.id}: {info.title}", bold=True), fill(info.summary, ""), "", "Levels:"]
+    out += [fill(change, f"  {level:<{level_width}}") for level, change in info.levels.items()]
+    out += ["", "Fixed cases:"]
+    out += [f"  {name} ({difficulty})" for name, difficulty in info.cases.items()] or ["  none"]
+    out += ["", fill(", ".join(info.tags), "Tags: "), "", "Examples:",
+            f"  quizgen show {info.id} --seed 1 --difficulty {list(info.levels)[-1]}"]
+    out += [f"  quizgen show {info.id} --case {name}" for name in list(info.cases)[:1]]
+    out += [f"  quizgen export --family {info.id} --count 100 -o {info.id}.json",
+            f"  quizgen sheet --family {info.id} --count 3 --seed random"]
+    click.echo("\n".join(out))
+
+
+def _complete_case(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """The fixed cases of the family on the command line. (While it completes an option's
+    value, click has not yet assigned the positional arguments: they are in ``ctx.args``.)"""
+    family_id = ctx.params.get("family") or next(iter(ctx.args), "")
+    family = catalog.families().get(family_id)
+    return [CompletionItem(name) for name in (family.cases if family else ()) if name.startswith(incomplete)]
+
+
+@cli.command()
+@click.argument("family", type=FAMILY, metavar="FAMILY")
+@click.option("--seed", type=Seed(), default=0, show_default=True, help="Problem seed (non-negative), or random.")
+@click.option("--difficulty", type=DIFFICULTY, default="easy", show_default=True)
+@click.option("--case", "case", default=None, shell_complete=_complete_case,
+              help="A fixed case instead of a seed, e.g. seed000 (quizgen describe lists them).")
 def show(family: str, seed: int, difficulty: str, case: str | None) -> None:
     """Show one problem: prompt, answer, worked steps and the multiple-choice options.
 
@@ -97,18 +227,22 @@ def show(family: str, seed: int, difficulty: str, case: str | None) -> None:
       quizgen show merge.reachable --seed 3 --difficulty hard
       quizgen show perturb.source_target --case seed000
     """
+    from quizgen.families import FAMILIES
+    from quizgen.model.family import make_case, make_problem
+    from quizgen.render import text
+
     fam = FAMILIES[family]
     if case is not None:
+        if _given("seed") or _given("difficulty"):
+            raise QuizgenError("--case shows a fixed problem: leave out --seed and --difficulty")
         if case not in fam.cases:
             choices = ", ".join(fam.cases) or "none"
             raise QuizgenError(f"unknown case {case!r} for {family}; choose from {choices}")
         problem = make_case(fam, case)
     else:
-        if seed < 0:
-            raise QuizgenError(f"seed must be non-negative, not {seed}")
         if difficulty not in fam.levels:
             raise QuizgenError(f"unknown difficulty {difficulty!r} for {family}; choose from {', '.join(fam.levels)}")
-        problem = make_problem(fam, seed, difficulty)
+        problem = make_problem(fam, _say_seed(seed), difficulty)
     s = problem.solution
     out = [
         click.style(f"{problem.id}  ({problem.difficulty})", bold=True),
@@ -128,39 +262,92 @@ def show(family: str, seed: int, difficulty: str, case: str | None) -> None:
 
 
 @cli.command()
-@click.option("--family", "families", multiple=True, help="A family id; repeat for several (default: all).")
-@click.option("--count", type=int, default=1, show_default=True, help=f"Problems per family (1 to {MAX_COUNT:,}).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Base seed the per-problem seeds come from.")
-@click.option("--difficulty", default=None, help="easy, medium or hard (default: the levels take turns).")
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option("--family", "families", type=FAMILY, metavar="FAMILY", multiple=True,
+              help="A family id (quizgen list shows them); repeat for several (default: all).")
+@click.option("--count", type=int, default=1, show_default=True, help="Problems per family (at most 100,000).")
+@click.option("--seed", type=Seed(), default=0, show_default=True,
+              help="Base seed the per-problem seeds come from, or random.")
+@click.option("--difficulty", type=DIFFICULTY, default=None, help="Default: the levels take turns.")
+@click.option("--format", "fmt", type=LazyChoice(_export_formats, "format"), default="json", show_default=True,
+              help="json: a list, one record per line; jsonl: one record per line.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Output file (default: standard output).")
+              help="Output file, written whole or not at all (default: standard output).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes to use (default: every core); the output is the same for any number.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 def export(families: tuple[str, ...], count: int, seed: int, difficulty: str | None, fmt: str,
-           output: Path | None) -> None:
+           output: Path | None, jobs: int | None, quiet: bool) -> None:
     """Export problems with their inputs, truth and worked steps as JSON.
+
+    Records are written as they are made, so memory stays flat for any count; a
+    progress bar shows on a terminal.
 
     \b
     Examples:
       quizgen export --count 1000 --format json -o problems.json
       quizgen export --family qk.scores --family qk.softmax --seed 42 --difficulty hard
+      quizgen export --count 10000 --format jsonl --jobs 2 -o problems.jsonl
     """
-    if seed < 0:
-        raise QuizgenError(f"seed must be non-negative, not {seed}")
+    from quizgen.batch import check_request, chunks, jobs_for
+    from quizgen.families import FAMILIES
+    from quizgen.writers.export import export_to_file, write_records
+
     chosen = check_request(families or FAMILIES, count, difficulty)
-    data = export_json(generate(chosen, count, seed, difficulty))
-    if output is None:
-        click.echo(data.decode("utf-8"), nl=False)
-    else:
-        atomic_write(output, data)
-        click.echo(f"wrote {count * len(chosen)} problems to {output}", err=True)
+    seed = _say_seed(seed)
+    total = count * len(chosen)
+    jobs = jobs_for(jobs, chosen, count)
+    work = chunks(chosen, count, seed, difficulty)
+    to_terminal = output is None and sys.stdout.isatty()  # a bar would tangle with the records
+    with _progress(total, "exporting", show=not quiet and not to_terminal) as step:
+        if output is None:
+            write_records(sys.stdout.buffer, work, fmt, jobs=jobs, progress=step)
+        else:
+            export_to_file(output, work, fmt, jobs=jobs, progress=step)
+    if output is not None and not quiet:
+        click.echo(f"wrote {total} problems to {output}", err=True)
+
+
+@contextmanager
+def _progress(total: int, label: str, show: bool) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr when ``show`` and stderr is a terminal; yields its ``update``
+    (or None, for no bar)."""
+    if not show or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True) as bar:
+        yield bar.update
 
 
 def _deck_paths(paths: tuple[Path, ...]) -> tuple[list[Path], str]:
     """The deck files to build: those given, else ./decks, else the decks quizgen ships."""
+    from quizgen.decks import deck_files
+    from quizgen.resources import shipped
+
     if paths:
         return list(paths), "the given files"
     folder = Path("decks") if Path("decks").is_dir() else shipped("decks")
     return deck_files(folder), str(folder)
+
+
+@cli.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+def init(folder: Path) -> None:
+    """Copy the shipped deck files and a commented example deck into FOLDER/decks, to edit.
+
+    Existing files are never overwritten. Then, in FOLDER, `quizgen build` builds the
+    decks there.
+
+    \b
+    Examples:
+      quizgen init
+      quizgen init my-course && cd my-course && quizgen build
+    """
+    from quizgen.starter import init_decks
+
+    for path, created in init_decks(folder / "decks"):
+        click.echo(f"{path}: {'created' if created else 'exists, left as it is'}")
+    where = "" if folder == Path(".") else f"cd {folder} && "
+    click.echo(f"Edit the deck files, then build them: {where}quizgen build", err=True)
 
 
 @cli.command()
@@ -184,9 +371,10 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None) 
       quizgen build decks/graphs.toml -o ~/anki-decks
       quizgen retired decks/graphs.toml -o ~/anki-decks
     """
-    from quizgen.decks import check_distinct
-    from quizgen.writers.apkg import BuildReport, previous_build
-    from quizgen.writers.output import written_together
+    from quizgen.decks import check_distinct, load_deck
+    from quizgen.writers.apkg import BuildReport, previous_build, write_deck
+    from quizgen.writers.output import build_timestamp, written_together
+    from quizgen.writers.sheets import plan_from_deck, write_sheet
 
     paths, source = _deck_paths(deck_files)
     definitions = [load_deck(p) for p in paths]  # all files checked before anything is written
@@ -201,11 +389,8 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None) 
     click.echo(f"building {len(definitions)} deck(s) from {source} into {out_dir}/", err=True)
     with written_together():  # every file of the build is replaced at the end, or none
         for definition in definitions:
-            if sys.stderr.isatty():
-                with click.progressbar(length=definition.size, label=definition.stem, file=sys.stderr) as bar:
-                    write_deck(definition, out_dir, stamp, bar.update, announce)
-            else:
-                write_deck(definition, out_dir, stamp, announce=announce)
+            with _progress(definition.size, definition.stem, show=True) as step:
+                write_deck(definition, out_dir, stamp, step or (lambda n: None), announce)
             if definition.sections:  # one printable sheet per deck: a question from each section, and its key
                 deck_sheet = plan_from_deck(definition, 1).sheet(definition.seed)
                 try:
@@ -233,6 +418,7 @@ def retired(deck_file: Path, out_dir: Path, forget: bool) -> None:
       quizgen retired decks/graphs.toml
       quizgen retired decks/graphs.toml -o ~/anki-decks --forget
     """
+    from quizgen.decks import load_deck
     from quizgen.writers.apkg import forget_retired, retired_searches
 
     definition = load_deck(deck_file)
@@ -251,19 +437,21 @@ def retired(deck_file: Path, out_dir: Path, forget: bool) -> None:
 @cli.command()
 @click.option("--deck", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Take the questions from a deck file's sections (or a shipped deck by name, e.g. circuits).")
-@click.option("--family", "families", multiple=True, help="A family id; repeat for several (default: all).")
+@click.option("--family", "families", type=FAMILY, metavar="FAMILY", multiple=True,
+              help="A family id (quizgen list shows them); repeat for several (default: all).")
 @click.option("--count", type=int, default=1, show_default=True, help="Questions per family (or per deck section).")
-@click.option("--difficulty", default=None,
-              help="easy, medium or hard (default: all three across the sheet, easy first).")
-@click.option("--kind", type=click.Choice(KINDS), default=None,
+@click.option("--difficulty", type=DIFFICULTY, default=None,
+              help="Default: all three levels across the sheet, easy first.")
+@click.option("--kind", type=LazyChoice(_kinds, "kind"), default=None,
               help="basic (worked questions, the default) or choice (multiple choice); with --family.")
-@click.option("--seed", type=int, default=None, help="Sheet seed (default: the deck's seed, else 0).")
+@click.option("--seed", type=Seed(), default=None,
+              help="Sheet seed, or random (default: the deck's seed, else 0).")
 @click.option("--students", type=int, default=None,
               help="How many variants, one per student, each with its own seed, plus a class roster "
                    "(default: 1, or one per name).")
 @click.option("--names", "names_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="A text file of student names, one per line, printed on their sheets and the roster.")
-@click.option("--key", type=click.Choice(KEY_MODES), default="separate", show_default=True,
+@click.option("--key", type=LazyChoice(_key_modes, "key mode"), default="separate", show_default=True,
               help="Answer key in its own file, after a page break, or left out.")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html", "both"]), default="pdf", show_default=True)
 @click.option("--title", default=None, help="Title printed on the sheet.")
@@ -285,14 +473,19 @@ def sheet(deck: Path | None, families: tuple[str, ...], count: int, difficulty: 
       quizgen sheet --family qk.scores --family merge.reachable --count 2
       quizgen sheet --deck circuits --students 30 --names names.txt -o class/
       quizgen sheet --kind choice --key appended --format both --seed 7
+      quizgen sheet --seed random
     """
+    from quizgen.decks import load_deck
+    from quizgen.writers.output import build_timestamp
+    from quizgen.writers.sheets import (
+        MAX_STUDENTS, plan_from_deck, plan_from_families, read_names, resolve_deck, write_class,
+    )
+
     if deck is not None and (families or kind):
         raise QuizgenError("--family and --kind do not go with --deck: the deck's sections set them")
     plan = plan_from_deck(load_deck(resolve_deck(deck)), count, difficulty) if deck is not None else \
         plan_from_families(families, count, difficulty, kind or "basic")
-    base = seed if seed is not None else plan.default_seed
-    if base < 0:
-        raise QuizgenError(f"seed must be non-negative, not {base}")
+    base = _say_seed(seed) if seed is not None else plan.default_seed
     names = read_names(names_file) if names_file is not None else None
     if names is not None and students is not None and students != len(names):
         raise QuizgenError(f"{names_file} has {len(names)} names but --students is {students}")
@@ -307,13 +500,15 @@ def sheet(deck: Path | None, families: tuple[str, ...], count: int, difficulty: 
 
 
 @cli.command()
-@click.option("--family", "families", multiple=True, help="A family id; repeat for several (default: all).")
+@click.option("--family", "families", type=FAMILY, metavar="FAMILY", multiple=True,
+              help="A family id (quizgen list shows them); repeat for several (default: all).")
 @click.option("--deck", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Practise the families of a deck file's sections.")
-@click.option("--count", type=int, default=DEFAULT_POOL, show_default=True,
-              help=f"Problems per family and level in the page's pool (1 to {MAX_POOL}).")
-@click.option("--difficulty", default=None, help="easy, medium or hard (default: all three levels).")
-@click.option("--seed", type=int, default=None, help="Base seed of the pool (default: the deck's seed, else 0).")
+@click.option("--count", type=int, default=20, show_default=True,
+              help="Problems per family and level in the page's pool (at most 50).")
+@click.option("--difficulty", type=DIFFICULTY, default=None, help="Default: all three levels.")
+@click.option("--seed", type=Seed(), default=None,
+              help="Base seed of the pool, or random (default: the deck's seed, else 0).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("practice.html"),
               show_default=True, help="The HTML file to write.")
 def practice(families: tuple[str, ...], deck: Path | None, count: int, difficulty: str | None, seed: int | None,
@@ -330,21 +525,17 @@ def practice(families: tuple[str, ...], deck: Path | None, count: int, difficult
       quizgen practice --deck decks/everything.toml -o practice.html
       quizgen practice --family qk.softmax --family qk.scores --count 30
     """
+    from quizgen.decks import load_deck
+    from quizgen.writers.output import atomic_write
+    from quizgen.writers.practice import plan_practice, pool, practice_page
+
     if deck is not None and families:
         raise QuizgenError("--family does not go with --deck: the deck's sections name the families")
-    if not 1 <= count <= MAX_POOL:
-        raise QuizgenError(f"count must be between 1 and {MAX_POOL}, not {count}")
-    definition = load_deck(deck) if deck is not None else None
-    chosen = tuple(dict.fromkeys(s.family for s in definition.sections)) if definition else families
-    base = seed if seed is not None else (definition.seed if definition else 0)
-    if base < 0:
-        raise QuizgenError(f"seed must be non-negative, not {base}")
-    levels = check_request(chosen or FAMILIES, count, difficulty)[0].levels
-    plan = PracticePlan(tuple(chosen or FAMILIES), (difficulty,) if difficulty else tuple(levels), count, base)
-    command = practice_command(families, deck, count, difficulty, base, output)
+    plan = plan_practice(families, load_deck(deck) if deck is not None else None, count, difficulty, _say_seed(seed))
     problems = pool(plan)
+    command = practice_command(families, deck, count, difficulty, plan.seed, output)
     atomic_write(output, practice_page(plan, problems, command).encode("utf-8"))
-    click.echo(f"{output}: {len(problems)} problems of {len(set(p.family for p in problems))} families")
+    click.echo(f"{output}: {len(problems)} problems of {len(plan.family_ids)} families")
 
 
 def practice_command(families: tuple[str, ...], deck: Path | None, count: int, difficulty: str | None, seed: int,
@@ -357,5 +548,15 @@ def practice_command(families: tuple[str, ...], deck: Path | None, count: int, d
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli()
+    """Console-script entry point. A terminate signal ends the run through its ``finally``
+    blocks (exit status 143), so an interrupted run still removes its temporary files."""
+    import signal  # here, not at the top: its import costs as much as the rest of ``--help``
+
+    from quizgen.errors import exit_on_signal
+
+    signal.signal(signal.SIGTERM, exit_on_signal)
+    cli(prog_name="quizgen")
+
+
+if __name__ == "__main__":  # python -m quizgen.cli
+    main()

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from quizgen.families import FAMILIES
+import quizgen
+
+# The tests must test this working tree, not a copy installed elsewhere: pyproject.toml
+# puts the repository first on sys.path (pytest's ``pythonpath``), and this stops the run
+# loudly if quizgen still comes from somewhere else.
+REPO = Path(__file__).resolve().parent.parent
+if Path(quizgen.__file__).resolve().parent != REPO / "quizgen":
+    pytest.exit(f"the tests imported quizgen from {Path(quizgen.__file__).parent}, not from this working tree "
+                f"{REPO}; run pytest from the repository root (see README, Development)", returncode=4)
+
+from quizgen.families import FAMILIES  # noqa: E402  (after the check above)
 from quizgen.model.family import make_problem
 from quizgen.model.problem import Problem
 

@@ -20,18 +20,19 @@ def run():
     return lambda *args: runner.invoke(cli, list(args))
 
 
-def test_list_shows_every_family(run):
+def test_list_shows_every_family_in_80_columns(run):
     result = run("list")
     assert result.exit_code == 0
     lines = result.output.strip().splitlines()
-    assert len(lines) == len(FAMILIES)
-    for fid, line in zip(FAMILIES, lines):
-        assert line.startswith(fid) and "easy/medium/hard" in line
+    assert [line.split()[0] for line in lines if not line.startswith(" ")] == list(FAMILIES)
+    assert max(len(line) for line in lines) <= 80
+    for family in FAMILIES.values():  # every word of every summary is there
+        assert " ".join(family.summary.split()) in " ".join(result.output.split())
 
 
 def test_version_and_help(run):
     assert __version__ in run("--version").output
-    for command in ("list", "show", "export", "build", "sheet"):
+    for command in ("list", "describe", "show", "export", "init", "build", "sheet"):
         result = run(command, "--help")
         assert result.exit_code == 0 and "Example" in result.output
 

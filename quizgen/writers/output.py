@@ -26,7 +26,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
-from quizgen.errors import QuizgenError
+from quizgen.errors import QuizgenError, exit_on_signal
 
 Writer = Callable[[Path], None]
 # The files of the enclosing written_together() set: target -> (complete temporary file, path as given)
@@ -190,17 +190,13 @@ def terminating_cleanly() -> Iterator[None]:
     previous = {n: signal.getsignal(getattr(signal, n)) for n in names}
     for name, handler in previous.items():
         if handler == signal.SIG_DFL:
-            signal.signal(getattr(signal, name), _exit_on_signal)
+            signal.signal(getattr(signal, name), exit_on_signal)
     try:
         yield
     finally:
         for name, handler in previous.items():
             if handler == signal.SIG_DFL:
                 signal.signal(getattr(signal, name), handler)
-
-
-def _exit_on_signal(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
 
 
 @contextmanager

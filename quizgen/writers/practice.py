@@ -20,6 +20,9 @@ from typing import Any
 from markupsafe import Markup
 
 from quizgen.batch import check_request
+from quizgen.decks import DeckDefinition
+from quizgen.errors import QuizgenError
+from quizgen.families import FAMILIES
 from quizgen.model.answers import solution_form
 from quizgen.model.choices import lettered_options
 from quizgen.model.family import make_problem
@@ -29,7 +32,6 @@ from quizgen.render.html import HtmlWriter
 from quizgen.resources import jinja_env
 from quizgen.writers.sheets import mathml_display, mathml_inline
 
-DEFAULT_POOL = 20
 MAX_POOL = 50
 
 
@@ -41,6 +43,22 @@ class PracticePlan:
     levels: tuple[str, ...]
     count: int
     seed: int
+
+
+def plan_practice(family_ids: tuple[str, ...], deck: DeckDefinition | None, count: int, difficulty: str | None,
+                  seed: int | None) -> PracticePlan:
+    """A checked plan: the named families (or the deck's, or all), ``count`` problems of each
+    at the given level (or at all three), from ``seed`` (else the deck's seed, else 0)."""
+    if not 1 <= count <= MAX_POOL:
+        raise QuizgenError(f"count must be between 1 and {MAX_POOL}, not {count}")
+    if deck is not None:
+        family_ids = tuple(dict.fromkeys(s.family for s in deck.sections))
+    families = check_request(family_ids or tuple(FAMILIES), count, difficulty)
+    base = seed if seed is not None else (deck.seed if deck is not None else 0)
+    if base < 0:
+        raise QuizgenError(f"seed must be non-negative, not {base}")
+    levels = (difficulty,) if difficulty else tuple(families[0].levels)
+    return PracticePlan(tuple(f.id for f in families), levels, count, base)
 
 
 def pool(plan: PracticePlan) -> list[Problem]:
@@ -89,8 +107,6 @@ def encode(data: Any) -> str:
 
 def practice_page(plan: PracticePlan, problems: list[Problem], command: str) -> str:
     """The whole page as one HTML string."""
-    from quizgen.families import FAMILIES
-
     titles = {fid: FAMILIES[fid].title for fid in dict.fromkeys(p.family for p in problems)}
     data = {"families": titles, "levels": list(plan.levels), "problems": [payload(p) for p in problems]}
     blob = encode(data)

@@ -1,0 +1,64 @@
+"""``quizgen init``: a folder of deck files for a user to edit and build."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from quizgen.decks import FACT_TOPICS, KINDS, deck_files
+from quizgen.errors import QuizgenError
+from quizgen.resources import shipped
+
+EXAMPLE_NAME = "my-deck.toml"
+
+
+def example_deck(deck_id: int) -> str:
+    """A short deck file whose comments explain every key."""
+    return f'''# A deck of your own: edit it, then run `quizgen build` in the folder that holds decks/.
+# `quizgen list` shows the families, `quizgen describe FAMILY` what their levels change.
+
+name = "quizgen::My deck"   # the deck's name in Anki; "::" makes a subdeck
+id = {deck_id}          # drawn by quizgen init; keep it, Anki knows the deck by it
+seed = 1                    # change it for a fresh draw of every problem
+facts = ["qk"]              # optional: cloze cards on {", ".join(FACT_TOPICS)}
+
+[[section]]                 # a block of problems of one family
+family = "qk.softmax"
+count = 5                   # grow it later: the notes you have keep their identity
+kind = "choice"             # one of {", ".join(KINDS)} (default {KINDS[0]})
+difficulty = "easy"         # optional; without it the levels take turns
+
+[[section]]
+family = "merge.reachable"
+count = 5
+subdeck = "Path merging"    # optional: a subdeck of this deck
+'''
+
+
+def init_decks(folder: Path) -> list[tuple[Path, bool]]:
+    """Copy the shipped deck files and an example deck into ``folder``; an existing file
+    is left as it is. Returns each file with whether it was created."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise QuizgenError(f"cannot create {folder}: {exc.strerror or exc}") from None
+    files = [(source.name, source.read_text(encoding="utf-8")) for source in deck_files(shipped("decks"))]
+    files.append((EXAMPLE_NAME, example_deck(int(time.time() * 1000))))
+    results = []
+    for name, content in files:
+        path = folder / name
+        try:
+            out = open(path, "x", encoding="utf-8")  # "x": never replace a file
+        except FileExistsError:
+            results.append((path, False))
+            continue
+        except OSError as exc:
+            raise QuizgenError(f"cannot write {path}: {exc.strerror or exc}") from None
+        with out:
+            try:
+                out.write(content)
+            except OSError as exc:
+                path.unlink(missing_ok=True)
+                raise QuizgenError(f"cannot write {path}: {exc.strerror or exc}") from None
+        results.append((path, True))
+    return results

@@ -1,0 +1,204 @@
+"""The streaming export: formats, any number of jobs giving the same bytes, records written
+as they are made, atomic files, progress only on a terminal, clean interrupts (issue 13)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pty
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from quizgen.batch import PROBLEMS_PER_JOB, available_cores, chunks, generate, jobs_for, parallel_map
+from quizgen.cli import cli
+from quizgen.families import FAMILIES
+from quizgen.writers import export
+from quizgen.writers.export import export_record, write_records
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def export_bytes(*args: str) -> bytes:
+    result = run("export", *args)
+    assert result.exit_code == 0, result.output
+    return result.stdout_bytes
+
+
+def test_json_and_jsonl_hold_the_same_records():
+    as_json = export_bytes("--count", "3", "--seed", "5")
+    as_jsonl = export_bytes("--count", "3", "--seed", "5", "--format", "jsonl")
+    lines = as_jsonl.decode().splitlines()
+    assert as_json == ("[\n" + ",\n".join(lines) + "\n]\n").encode()  # one compact record per line
+    assert [json.loads(line) for line in lines] == json.loads(as_json)
+    assert len(lines) == 3 * len(FAMILIES)
+
+
+def test_records_match_the_problems_one_by_one():
+    records = json.loads(export_bytes("--family", "merge.reachable", "--count", "7", "--seed", "2"))
+    problems = generate([FAMILIES["merge.reachable"]], 7, 2, None)
+    assert records == [json.loads(json.dumps(export_record(p))) for p in problems]
+
+
+def test_any_number_of_jobs_gives_the_same_bytes(tmp_path):
+    outputs = []
+    for jobs in ("1", "2", "3"):
+        out = tmp_path / f"jobs{jobs}.json"
+        assert run("export", "--count", "20", "--seed", "4", "--jobs", jobs, "-o", str(out)).exit_code == 0
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert len(json.loads(outputs[0])) == 20 * len(FAMILIES)
+
+
+def test_jobs_default_to_the_cores_the_work_repays():
+    every = list(FAMILIES.values())
+    assert jobs_for(None, every, 1) == 1  # 17 problems: starting a worker would cost more
+    assert jobs_for(None, every, 10_000) == available_cores()
+    assert jobs_for(None, every[:1], PROBLEMS_PER_JOB) == 1
+    assert jobs_for(3, every, 20) == 3  # asked for: granted while there are chunks to share
+    assert jobs_for(8, every[:1], 150) == 2  # ... but never more than the chunks
+
+
+def test_parallel_map_keeps_order():
+    assert list(parallel_map(abs, range(-50, 0), 2, window=3)) == list(range(50, 0, -1))
+    assert list(parallel_map(abs, [], 2)) == []
+    rng = random.Random(3)  # items of very different cost, so the workers and this process finish out of turn
+    items = [[rng.random() for _ in range(rng.choice([1, 10, 300_000]))] for _ in range(40)]
+    assert list(parallel_map(sorted, items, 3, window=4)) == [sorted(item) for item in items]
+
+
+class Recorder(io.BytesIO):
+    """An output that notes how many chunks had been taken from the input at each write."""
+
+    def __init__(self, pulled: list[int]) -> None:
+        super().__init__()
+        self.pulled = pulled
+        self.seen: list[int] = []
+
+    def write(self, data: bytes) -> int:
+        self.seen.append(self.pulled[0])
+        return super().write(data)
+
+
+def test_records_are_written_as_they_are_made():
+    pulled = [0]
+
+    def work():
+        for chunk in chunks([FAMILIES["qk.softmax"]], 50, 1, None, size=10):
+            pulled[0] += 1
+            yield chunk
+
+    out = Recorder(pulled)
+    assert write_records(out, work(), "jsonl") == 50
+    assert out.seen == [1, 2, 3, 4, 5]  # each chunk is written before the next one is drawn
+    assert pulled[0] == 5
+
+
+def test_chunking_does_not_change_the_problems():
+    families = [FAMILIES["qk.scores"], FAMILIES["attention.shapes"]]
+    by_ten = [p.id for c in chunks(families, 25, 9, None, size=10) for p in c.problems()]
+    whole = [p.id for c in chunks(families, 25, 9, None, size=1000) for p in c.problems()]
+    assert by_ten == whole and len(whole) == 50
+
+
+def test_a_failure_midway_leaves_no_file(tmp_path, monkeypatch):
+    target = tmp_path / "x.json"
+    target.write_text("old")
+    calls = []
+
+    def failing(problem):
+        calls.append(problem)
+        if len(calls) > 20:
+            raise KeyboardInterrupt
+        return export_record(problem)
+
+    monkeypatch.setattr(export, "export_record", failing)
+    result = run("export", "--count", "5", "--jobs", "1", "-o", str(target))
+    assert result.exit_code == 1 and "Aborted" in result.output
+    assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["x.json"]
+
+
+def test_output_must_be_a_regular_file(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for target in (fifo, Path("/dev/null")):
+        result = run("export", "-o", str(target))
+        assert result.exit_code == 2 and result.output.count("\n") == 1
+        assert result.output.startswith(f"Error: cannot write {target}: it is not a regular file")
+    assert fifo.is_fifo() and [p.name for p in tmp_path.iterdir()] == ["pipe"]
+
+
+def quizgen_popen(*args: str, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", "from quizgen.cli import main; main()", *args],
+                            env={**os.environ, "PYTHONPATH": str(REPO)}, **kwargs)
+
+
+@pytest.mark.parametrize("sig, jobs", [(signal.SIGINT, "1"), (signal.SIGINT, "2"), (signal.SIGTERM, "2")])
+def test_an_interrupted_export_removes_its_temporary_file(tmp_path, sig, jobs):
+    target = tmp_path / "big.json"
+    proc = quizgen_popen("export", "--count", "5000", "--jobs", jobs, "-o", str(target),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not any(p.name.endswith(".tmp") and p.stat().st_size > 0 for p in tmp_path.iterdir()):
+        assert time.monotonic() < deadline and proc.poll() is None, "no temporary file appeared"
+        time.sleep(0.05)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    if sig == signal.SIGINT:
+        assert proc.returncode == 1 and b"Aborted." in err
+    else:
+        assert proc.returncode == 128 + signal.SIGTERM
+    assert b"Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def progress_output(*args: str) -> str:
+    """What an export prints on stderr when stderr is a terminal."""
+    leader, follower = pty.openpty()
+    proc = quizgen_popen(*args, stdout=subprocess.DEVNULL, stderr=follower)
+    os.close(follower)
+    chunks_read = []
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:  # the terminal closed
+            break
+        if not data:
+            break
+        chunks_read.append(data)
+    proc.wait(timeout=60)
+    os.close(leader)
+    assert proc.returncode == 0
+    return b"".join(chunks_read).decode()
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path):
+    out = str(tmp_path / "p.json")
+    shown = progress_output("export", "--count", "60", "--jobs", "1", "-o", out)
+    total = 60 * len(FAMILIES)
+    assert "exporting" in shown and f"{total}/{total}" in shown and f"wrote {total} problems" in shown
+    assert progress_output("export", "--count", "60", "--jobs", "1", "-q", "-o", out) == ""
+    piped = quizgen_popen("export", "--count", "60", "--jobs", "1", "-o", out,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, err = piped.communicate(timeout=60)
+    assert err.decode() == f"wrote {60 * len(FAMILIES)} problems to {out}\n"
+
+
+def test_a_closed_pipe_ends_the_export_quietly():
+    proc = quizgen_popen("export", "--count", "2000", "--jobs", "2", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.read(1000)
+    proc.stdout.close()
+    err = proc.stderr.read()
+    proc.wait(timeout=60)
+    assert b"Traceback" not in err and b"Exception" not in err
