@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,6 +170,21 @@ class Browser:
 
     def screenshot(self, path: Path) -> None:
         self._page.screenshot(path=str(path), full_page=True)
+
+    @contextmanager
+    def fresh_page(self, viewport: dict[str, int] | None = None, offline: bool = False) -> Iterator[object]:
+        """A page of its own (a new browser context: empty local storage), closed afterwards;
+        a script error on it fails the test."""
+        context = self._browser.new_context(
+            viewport=viewport or {"width": DESKTOP_WIDTH, "height": PHONE_HEIGHT}, offline=offline)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        try:
+            yield page
+        finally:
+            context.close()
+        assert not errors, errors
 
     @property
     def page(self):

@@ -1,7 +1,7 @@
 """The practice page: its data, its command, and what a student sees in a real browser.
 
-The browser tests drive the system's Chromium (Playwright with ``executable_path``); they
-fail, not skip, when it is missing, so CI cannot pass without them.
+The browser tests drive the system's Chromium through the ``browser`` fixture
+(tests/conftest.py, tests/browser.py); in CI they fail, not skip, when it is missing.
 """
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ import base64
 import gzip
 import json
 import re
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -26,29 +25,6 @@ from quizgen.writers.practice import PracticePlan, encode, payload, pool, practi
 
 PHONE = {"width": 400, "height": 800}
 KINDS = {"number", "vector", "matrix", "set", "yesno", "text", "choice", "fields"}
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-@contextmanager
-def chromium_page(viewport: dict[str, int] | None = None, offline: bool = False) -> Iterator[Any]:
-    """A fresh page (empty localStorage) in the system's headless Chromium."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: the README's test command installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        context = browser.new_context(viewport=viewport or {"width": 1000, "height": 900}, offline=offline)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        try:
-            yield page
-        finally:
-            browser.close()
-        assert not errors, errors
-
-
 # ------------------------------------------------------------------ the page's data
 
 
@@ -215,10 +191,10 @@ def check(browser_page) -> str:
     return browser_page.inner_text("#feedback")
 
 
-def test_right_answer_shows_the_worked_steps(page_file):
+def test_right_answer_shows_the_worked_steps(page_file, browser):
     path, problems = page_file
     problem, _ = problem_with(problems, "qk.softmax", FORGOT_SCALE.name)
-    with chromium_page() as page:
+    with browser.fresh_page() as page:
         open_problem(page, path, problem)
         assert not page.is_visible(".worked")
         fill(page, solution_form(problem.solution), problem.solution.value,
@@ -228,10 +204,10 @@ def test_right_answer_shows_the_worked_steps(page_file):
         assert problem.solution.steps[0].title in page.inner_text(".worked")
 
 
-def test_forgetting_the_scale_is_named(page_file):
+def test_forgetting_the_scale_is_named(page_file, browser):
     path, problems = page_file
     problem, distractor = problem_with(problems, "qk.softmax", FORGOT_SCALE.name)
-    with chromium_page() as page:
+    with browser.fresh_page() as page:
         open_problem(page, path, problem)
         fill(page, solution_form(problem.solution), distractor.value,
              problem.solution.decimals)
@@ -241,10 +217,10 @@ def test_forgetting_the_scale_is_named(page_file):
         assert page.is_visible(".worked")
 
 
-def test_rows_and_columns_swapped_is_named(page_file):
+def test_rows_and_columns_swapped_is_named(page_file, browser):
     path, problems = page_file
     problem, distractor = problem_with(problems, "qk.scores", ROWS_COLUMNS_SWAPPED.name)
-    with chromium_page() as page:
+    with browser.fresh_page() as page:
         open_problem(page, path, problem)
         fill(page, solution_form(problem.solution), distractor.value,
              problem.solution.decimals)
@@ -252,26 +228,26 @@ def test_rows_and_columns_swapped_is_named(page_file):
         assert ROWS_COLUMNS_SWAPPED.explanation in feedback
 
 
-def test_another_wrong_answer_points_at_the_first_wrong_entry(page_file):
+def test_another_wrong_answer_points_at_the_first_wrong_entry(page_file, browser):
     path, problems = page_file
     problem, _ = problem_with(problems, "qk.softmax", FORGOT_SCALE.name)
     form = solution_form(problem.solution)
     wrong = list(problem.solution.value)
     wrong[1] = round(wrong[1] + 0.25, 3)
     assert all(printed(wrong, 3) != printed(d.value, 3) for d in problem.solution.distractors)
-    with chromium_page() as page:
+    with browser.fresh_page() as page:
         open_problem(page, path, problem)
         fill(page, form, wrong, problem.solution.decimals)
         feedback = check(page)
         assert "The first wrong entry is entry 2." in feedback
 
 
-def test_choosing_a_wrong_option_names_its_mistake(page_file):
+def test_choosing_a_wrong_option_names_its_mistake(page_file, browser):
     path, problems = page_file
     problem = next(iter(problems.values()))
     from quizgen.model.choices import lettered_options
     wrong = next(o for o in lettered_options(problem) if not o.right)
-    with chromium_page() as page:
+    with browser.fresh_page() as page:
         open_problem(page, path, problem)
         if page.is_visible("#swap"):
             page.click("#swap")
@@ -279,11 +255,11 @@ def test_choosing_a_wrong_option_names_its_mistake(page_file):
         assert wrong.mistake.explanation in check(page)
 
 
-def test_progress_counts_first_tries_per_family_and_finds_the_weakest(page_file):
+def test_progress_counts_first_tries_per_family_and_finds_the_weakest(page_file, browser):
     path, problems = page_file
     problem, distractor = problem_with(problems, "qk.softmax", FORGOT_SCALE.name)
     form = solution_form(problem.solution)
-    with chromium_page() as page:
+    with browser.fresh_page() as page:
         open_problem(page, path, problem)
         fill(page, form, distractor.value, problem.solution.decimals)
         check(page)
@@ -299,10 +275,10 @@ def test_progress_counts_first_tries_per_family_and_finds_the_weakest(page_file)
         assert "qk.softmax/" in page.inner_text("#problem .meta")
 
 
-def test_the_page_works_offline_and_fits_a_phone(page_file):
+def test_the_page_works_offline_and_fits_a_phone(page_file, browser):
     path, problems = page_file
     problem, _ = problem_with(problems, "qk.scores", ROWS_COLUMNS_SWAPPED.name)
-    with chromium_page(viewport=PHONE, offline=True) as page:
+    with browser.fresh_page(viewport=PHONE, offline=True) as page:
         open_problem(page, path, problem)
         fill(page, solution_form(problem.solution), problem.solution.value,
              problem.solution.decimals)
