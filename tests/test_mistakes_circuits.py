@@ -4,14 +4,15 @@ circuits.composition, and checks that each explanation is true of what its optio
 from __future__ import annotations
 
 import math
+from functools import cache
 
 import numpy as np
 import pytest
 
 from quizgen.families import FAMILIES
 from quizgen.families.circuits import backwards_product, virtual_inputs
-from quizgen.model.family import fair_options
-from quizgen.model.problem import Solution
+from quizgen.model.family import fair_options, make_problem
+from quizgen.model.problem import Problem, Solution
 from quizgen.render import text
 
 
@@ -31,7 +32,7 @@ def units(*terms: tuple[int, int]) -> list[list[float]]:
 
 
 COLUMN_HEAD = {"W_Q": [[1, 0, 0], [0, 1, 0]], "W_K": [[0, 1, 0], [0, 0, 1]], "W_V": [[1, 1, 0], [0, 0, 1]],
-               "W_O": [[1, 0], [0, 1], [0, 0]], "convention": "column", "ask": "QK"}
+               "W_O": [[0, 0], [1, 0], [0, 1]], "convention": "column", "ask": "QK"}
 ROW_HEAD = {"W_Q": [[1, 0], [0, 1], [0, 0]], "W_K": [[1, 0], [0, 0], [0, 1]], "W_V": [[1, 0], [0, 1], [0, 0]],
             "W_O": [[0, 1, 0], [0, 0, 1]], "convention": "row", "ask": "OV"}
 # W_Q: rows r, r, 2r (rank 1); W_K, W_V: three rows of the identity; W_O: columns a, b, a + b (rank 2)
@@ -46,9 +47,10 @@ def test_qk_mistakes_by_hand():
     s = solve("circuits.qk_ov", COLUMN_HEAD)
     assert s.value == [[0, 1, 0], [0, 0, 1], [0, 0, 0]]  # e0·e1ᵀ + e1·e2ᵀ
     wrong = wrong_values(s)
-    assert wrong["qk-wrong-product"] == [[0, 0], [1, 0]]  # W_Q·W_Kᵀ: d_head × d_head
     assert wrong["qk-sides-swapped"] == [[0, 0, 0], [1, 0, 0], [0, 1, 0]]  # the transpose
     assert wrong["pattern-from-values"] == [[1, 1, 0], [0, 0, 1], [0, 0, 0]]  # W_Qᵀ·W_V
+    # W_O·W_V: W_O puts head dim 0 on e1 and head dim 1 on e2, so V's rows (1, 1, 0), (0, 0, 1) land in rows 1, 2
+    assert wrong["ov-for-qk"] == [[0, 0, 0], [1, 1, 0], [0, 0, 1]] == s.truth["OV"]
 
 
 def test_ov_mistakes_by_hand_in_the_row_convention():
@@ -56,8 +58,9 @@ def test_ov_mistakes_by_hand_in_the_row_convention():
     assert s.value == [[0, 1, 0], [0, 0, 1], [0, 0, 0]]  # W_V·W_O
     wrong = wrong_values(s)
     assert wrong["ov-not-transposed"] == [[0, 0, 0], [1, 0, 0], [0, 1, 0]]  # W_O·W_V in column form, transposed
-    assert wrong["ov-wrong-order"] == [[0, 1], [0, 0]]  # W_O·W_V: d_head × d_head
-    assert wrong["qk-for-ov"] == [[1, 0, 0], [0, 0, 1], [0, 0, 0]]  # W_Q·W_Kᵀ
+    # W_K·W_O: W_K reads e0 into head dim 0 and e2 into head dim 1, which W_O writes to e1 and e2
+    assert wrong["ov-from-keys"] == [[0, 1, 0], [0, 0, 0], [0, 0, 1]]
+    assert wrong["qk-for-ov"] == [[1, 0, 0], [0, 0, 1], [0, 0, 0]] == s.truth["QK"]  # W_Q·W_Kᵀ
 
 
 def test_row_convention_score_formula_is_what_the_head_computes():
@@ -101,13 +104,49 @@ def test_rank_mistakes_by_hand_when_both_ranks_are_full():
     assert wrong == {"rank-wrong-products": [2, 1], "dependencies-counted": [0, 0]}  # the rest read [3, 3]
 
 
+@cache
+def qk_ov_problems(level: str) -> tuple[Problem, ...]:
+    return tuple(make_problem(FAMILIES["circuits.qk_ov"], seed, level) for seed in range(2000))
+
+
+def test_every_qk_ov_option_has_the_answers_shape():
+    """No option is struck out by its size: over 2000 seeds per level every distractor has the
+    shape of the answer, a d_model × d_model matrix for QK and OV, a pair of ranks for the ranks."""
+    for level in ("easy", "medium", "hard"):
+        for p in qk_ov_problems(level):
+            answer = np.array(p.solution.value)
+            if level == "hard":
+                assert answer.shape == (2,), p.id
+            else:
+                d_model = len(p.inputs["W_Q"][0]) if p.inputs["convention"] == "column" else len(p.inputs["W_Q"])
+                assert answer.shape == (d_model, d_model), p.id
+            for d in p.solution.distractors:
+                assert np.array(d.value).shape == answer.shape, f"{p.id}: {d.mistake.name} is {np.array(d.value).shape}"
+
+
+def test_matrix_explanations_hold_over_a_level():
+    """What each explanation says, checked by solving a changed head: "gives OV where QK is asked
+    for" (and back) is the other circuit of the same head; "pairs W_O with W_K instead of W_V" is
+    the OV of the head whose W_V is replaced by W_K; "the transpose" is the transpose."""
+    family = FAMILIES["circuits.qk_ov"]
+    for level in ("easy", "medium"):
+        for p in qk_ov_problems(level)[:300]:
+            wrong = wrong_values(p.solution)
+            keys_for_values = family.solve({**p.inputs, "W_V": p.inputs["W_K"]}).truth["OV"]
+            expected = {"ov-for-qk": p.truth["OV"], "qk-for-ov": p.truth["QK"], "ov-from-keys": keys_for_values,
+                        "qk-sides-swapped": np.array(p.truth["QK"]).T.tolist(),
+                        "ov-not-transposed": np.array(p.truth["OV"]).T.tolist()}
+            for name, value in wrong.items():
+                if name in expected:
+                    assert value == expected[name], f"{p.id}: {name}"
+            assert len(wrong) >= 2, p.id
+
+
 def test_rank_options_are_possible_and_the_explanations_hold():
     """No option is a rank above d_head (impossible by definition), in any level: a rank pair
     has both ranks at most d_head, a matrix option has rank at most d_head."""
-    from quizgen.model.family import make_problem
     for level in ("easy", "medium", "hard"):
-        for seed in range(2000):
-            p = make_problem(FAMILIES["circuits.qk_ov"], seed, level)
+        for p in qk_ov_problems(level):
             column = p.inputs["convention"] == "column"
             w_q = np.array(p.inputs["W_Q"])
             d_head = w_q.shape[0] if column else w_q.shape[1]

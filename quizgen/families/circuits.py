@@ -29,11 +29,6 @@ HARD_MODEL, HARD_HEAD = 5, 3
 RANK_PAIRS = [(a, b) for a in (1, 2, 3) for b in (1, 2, 3)] + [(3, 3)] * 8
 
 
-def qk_wrong_product(w_q: np.ndarray, w_k: np.ndarray, column: bool) -> np.ndarray:
-    """Mistake: contracts W_Q and W_K over d_model, the d_head × d_head product."""
-    return w_q @ w_k.T if column else w_q.T @ w_k
-
-
 def pattern_from_values(w_q: np.ndarray, w_v: np.ndarray, column: bool) -> np.ndarray:
     """Mistake: pairs the queries with W_V, as if the values decided the pattern."""
     return w_q.T @ w_v if column else w_q @ w_v.T
@@ -49,14 +44,20 @@ def qk_for_ov(qk: np.ndarray) -> np.ndarray:
     return qk
 
 
+def ov_for_qk(ov: np.ndarray) -> np.ndarray:
+    """Mistake: gives the OV circuit when the QK circuit is asked for."""
+    return ov
+
+
 def ov_other_convention(ov: np.ndarray) -> np.ndarray:
     """Mistake: keeps the OV matrix of the other vector convention (its transpose)."""
     return ov.T
 
 
-def ov_wrong_order(w_v: np.ndarray, w_o: np.ndarray, column: bool) -> np.ndarray:
-    """Mistake: multiplies W_V and W_O in the wrong order, a d_head × d_head matrix."""
-    return w_v @ w_o if column else w_o @ w_v
+def ov_from_keys(w_k: np.ndarray, w_o: np.ndarray, column: bool) -> np.ndarray:
+    """Mistake: pairs W_O with W_K instead of W_V (keys for values), as if the head moved
+    what the keys read: W_O·W_K in column vectors, W_K·W_O in row vectors."""
+    return w_o @ w_k if column else w_k @ w_o
 
 
 def ranks_swapped(rank_qk: int, rank_ov: int) -> list[int]:
@@ -77,10 +78,13 @@ def ranks_of_one_factor(w_q: np.ndarray, w_v: np.ndarray) -> list[int]:
 
 def ranks_of_wrong_products(w_q: np.ndarray, w_k: np.ndarray, w_v: np.ndarray, w_o: np.ndarray,
                             column: bool) -> list[int]:
-    """Mistake: multiplies each circuit's factors the wrong way round (over d_model, as in
-    ``qk_wrong_product`` and ``ov_wrong_order``) and gives the ranks of those d_head × d_head
-    matrices. They can fall below the true ranks, never above d_head."""
-    return [rank(qk_wrong_product(w_q, w_k, column)), rank(ov_wrong_order(w_v, w_o, column))]
+    """Mistake: multiplies each circuit's factors the wrong way round, over d_model (W_Q·W_Kᵀ
+    and W_V·W_O in column vectors), and gives the ranks of those d_head × d_head matrices.
+    They can fall below the true ranks, never above d_head, so unlike the matrices themselves
+    (whose size gives them away) these ranks are possible answers."""
+    qk_inner = w_q @ w_k.T if column else w_q.T @ w_k
+    ov_inner = w_v @ w_o if column else w_o @ w_v
+    return [rank(qk_inner), rank(ov_inner)]
 
 
 def low_rank_factor(rng: np.random.Generator, target: int, count: int, width: int) -> np.ndarray:
@@ -202,15 +206,16 @@ class CircuitsQKOV(Family):
         decimals = None
         if ask == "QK":
             question, choice, value = "What is the QK matrix?", (mat(qk),), qk.tolist()
-            wrong = ((qk_wrong_product(w_q, w_k, column), mistakes.QK_WRONG_PRODUCT),
-                     (qk_sides_swapped(qk), mistakes.QK_SIDES_SWAPPED),
-                     (pattern_from_values(w_q, w_v, column), mistakes.PATTERN_FROM_VALUES))
+            # every wrong option is d_model × d_model like QK, so none is struck out by its size
+            wrong = ((qk_sides_swapped(qk), mistakes.QK_SIDES_SWAPPED),
+                     (pattern_from_values(w_q, w_v, column), mistakes.PATTERN_FROM_VALUES),
+                     (ov_for_qk(ov), mistakes.OV_FOR_QK))
             distractors = tuple(Distractor((mat(m),), mistake, m.tolist()) for m, mistake in wrong)
         elif ask == "OV":
             question, value = f"What is the OV matrix in this ({inputs['convention']}) convention?", ov.tolist()
             choice = (mat(ov),)
             wrong = ((ov_other_convention(ov), mistakes.OV_NOT_TRANSPOSED),
-                     (ov_wrong_order(w_v, w_o, column), mistakes.OV_WRONG_ORDER),
+                     (ov_from_keys(w_k, w_o, column), mistakes.OV_FROM_KEYS),
                      (qk_for_ov(qk), mistakes.QK_FOR_OV))
             distractors = tuple(Distractor((mat(m),), mistake, m.tolist()) for m, mistake in wrong)
         else:

@@ -119,17 +119,16 @@ ONE_OTHER_TOKEN = Mistake(
 )
 TOTAL_LEAK = Mistake("total-leak", "gives the leak to all n − 1 other tokens together instead of each one's share")
 # circuits
-QK_WRONG_PRODUCT = Mistake(
-    "qk-wrong-product",
-    "contracts W_Q and W_K over d_model (W_Q·W_Kᵀ in column vectors): a d_head × d_head matrix, not QK",
-)
 QK_SIDES_SWAPPED = Mistake("qk-sides-swapped", "swaps the query and key sides, giving the transpose of QK")
 PATTERN_FROM_VALUES = Mistake("pattern-from-values", "pairs the queries with W_V, as if values decided the pattern")
+OV_FOR_QK = Mistake("ov-for-qk", "confuses the QK circuit with the OV circuit: gives OV where QK is asked for")
 OV_NOT_TRANSPOSED = Mistake(
     "ov-not-transposed", "keeps the column-convention OV in the row convention, where OV is transposed"
 )
-OV_WRONG_ORDER = Mistake("ov-wrong-order", "multiplies W_V and W_O in the wrong order (a d_head × d_head matrix)")
-QK_FOR_OV = Mistake("qk-for-ov", "confuses the OV circuit with the QK circuit")
+OV_FROM_KEYS = Mistake(
+    "ov-from-keys", "pairs W_O with W_K instead of W_V, as if the head moved what the keys read (keys for values)"
+)
+QK_FOR_OV = Mistake("qk-for-ov", "confuses the OV circuit with the QK circuit: gives QK where OV is asked for")
 RANKS_SWAPPED = Mistake("ranks-swapped", "swaps the circuits: gives OV's rank for QK and QK's rank for OV")
 DEPENDENCIES_COUNTED = Mistake(
     "dependencies-counted", "counts the dependent head dims (d_head − rank) instead of the independent ones"

@@ -110,15 +110,14 @@ def absolute_values(inputs: dict[str, Any]) -> list[Any]:
 
 
 CHECKS = {
-    ("circuits.qk_ov", "qk-wrong-product"): lambda i: (
-        matmul(i["W_Q"], transpose(i["W_K"])) if column(i) else matmul(transpose(i["W_Q"]), i["W_K"])),
     ("circuits.qk_ov", "qk-sides-swapped"): lambda i: transpose(qk(i)),
     ("circuits.qk_ov", "pattern-from-values"): lambda i: (
         matmul(transpose(i["W_Q"]), i["W_V"]) if column(i) else matmul(i["W_Q"], transpose(i["W_V"]))),
     ("circuits.qk_ov", "ov-not-transposed"): lambda i: transpose(ov(i)),
-    ("circuits.qk_ov", "ov-wrong-order"): lambda i: (
-        matmul(i["W_V"], i["W_O"]) if column(i) else matmul(i["W_O"], i["W_V"])),
+    ("circuits.qk_ov", "ov-from-keys"): lambda i: (
+        matmul(i["W_O"], i["W_K"]) if column(i) else matmul(i["W_K"], i["W_O"])),
     ("circuits.qk_ov", "qk-for-ov"): qk,
+    ("circuits.qk_ov", "ov-for-qk"): ov,
     ("circuits.qk_ov", "ranks-swapped"): lambda i: [exact_rank(ov(i)), exact_rank(qk(i))],
     ("circuits.qk_ov", "dependencies-counted"): lambda i: [
         dims(i)[1] - exact_rank(qk(i)), dims(i)[1] - exact_rank(ov(i))],
