@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pypdf
+import pypdfium2 as pdfium
 import pytest
 
 from quizgen.decks import Section
@@ -26,17 +27,17 @@ HTML_MARGINS = (1.6, 1.6, 1.6)  # the @page rule of templates/sheet/sheet.html
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
-def page_images(pdf: Path, out: Path) -> list[np.ndarray]:
-    """Every page as a grey image (0 = black), rendered by pdftoppm."""
-    subprocess.run(["pdftoppm", "-gray", "-r", str(DPI), str(pdf), str(out / pdf.stem)], check=True)
-    images = []
-    for path in sorted(out.glob(f"{pdf.stem}*.pgm"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
-        data = path.read_bytes()
-        magic, width, height, maxval, pixels = data.split(maxsplit=4)
-        assert magic == b"P5" and maxval == b"255"
-        w, h = int(width), int(height)
-        images.append(np.frombuffer(pixels[-w * h:], dtype=np.uint8).reshape(h, w))
-    return images
+def page_images(pdf: Path) -> list[np.ndarray]:
+    """Every page as a grey image (0 = black), rendered by PDFium (pypdfium2)."""
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        images = []
+        for page in document:
+            bitmap = page.render(scale=DPI / 72, grayscale=True)
+            images.append(bitmap.to_numpy().reshape(bitmap.height, bitmap.width))
+        return images
+    finally:
+        document.close()
 
 
 def ink_outside(image: np.ndarray, margins: tuple[float, float, float]) -> list[str]:
@@ -60,7 +61,7 @@ def test_no_ink_outside_the_text_block_and_no_step_title_left_alone(level, seed,
     sections = [Section(f, 1, kind, level) for f in FAMILIES for kind in ("basic", "choice")]
     sheet = make_sheet("Every family", seed, sections, "x")
     pdf = write_sheet(sheet, tmp_path, "all", key="appended", formats=("pdf",), timestamp=STAMP)[0]
-    images = page_images(pdf, tmp_path)
+    images = page_images(pdf)
     assert len(images) > 5
     bad = {k: p for k, image in enumerate(images, 1) if (p := ink_outside(image, TYPST_MARGINS))}
     assert not bad, f"{level} seed {seed}: ink outside the text block on pages {bad}"
@@ -77,7 +78,7 @@ def test_the_check_sees_a_display_that_runs_off_the_page(tmp_path):
     from quizgen.writers.sheets import compile_pdf
     pdf = tmp_path / "wide.pdf"
     pdf.write_bytes(compile_pdf(source, {}, STAMP))
-    assert ink_outside(page_images(pdf, tmp_path)[0], TYPST_MARGINS)
+    assert ink_outside(page_images(pdf)[0], TYPST_MARGINS)
 
 
 def print_html(html: Path, pdf: Path) -> None:
@@ -96,7 +97,7 @@ def test_html_sheet_prints_whole_in_chromium(level, tmp_path):
     html = write_sheet(sheet, tmp_path, "all", key="appended", formats=("html",), timestamp=STAMP)[0]
     pdf = tmp_path / "printed.pdf"
     print_html(html, pdf)
-    images = page_images(pdf, tmp_path)
+    images = page_images(pdf)
     bad = {k: p for k, image in enumerate(images, 1) if (p := ink_outside(image, HTML_MARGINS))}
     assert not bad, f"{level}: ink outside the printed page's text block on pages {bad}"
 
