@@ -14,7 +14,7 @@ from typing import Callable
 from markupsafe import Markup
 
 from quizgen.model.content import (
-    Block, Display, Figure, Heatmap, Inline, Mat, Math, Op, Para, Seq, Step, Table, prose, shared_row_format,
+    Block, Delim, Display, Figure, Heatmap, Inline, Mat, Math, Op, Para, Seq, Step, Table, prose, shared_row_format,
 )
 from quizgen.render.figures import heatmap_svg
 from quizgen.render.latex import breakable, cloze_safe, latex
@@ -65,15 +65,32 @@ def _display_parts(node: Math) -> list[Math]:
     return [Seq(tuple(p)) if len(p) != 1 else p[0] for p in parts if p]
 
 
-def _holds_vectors(b: Table) -> bool:
-    """Whether a table has vectors or matrices in its cells (rows of a wide record, such as
-    a vertex with its embedding, rather than a grid of numbers)."""
-    return any(isinstance(p, Mat) or (isinstance(p, Seq) and any(isinstance(i, Mat) for i in p.items))
+def _holds_collections(b: Table) -> bool:
+    """Whether a table has vectors, matrices or sets in its cells (rows of a wide record,
+    such as a vertex with its embedding or its reachable sets, rather than a grid of numbers)."""
+    def collection(p: Inline) -> bool:
+        return isinstance(p, Mat) or (isinstance(p, Delim) and p.kind == "brace")
+
+    return any(collection(p) or (isinstance(p, Seq) and any(map(collection, p.items)))
                for row in b.rows for cell in row for p in cell)
 
 
 WRAP_ROWS = 3  # tables with at most this many rows (under the header) may wrap
-WRAP_COLUMNS = 4  # data columns per block of a wrapped table
+WRAP_COLUMNS = 4  # data columns per block of a wrapped table, at most
+BLOCK_CHARS = 39  # and at most about this many characters across a block (fits a phone)
+
+
+def _columns_per_block(b: Table) -> int:
+    """How many data columns of a wrapped table fit ``BLOCK_CHARS``: each column counts its
+    longest cell and two characters of padding; the label column only its longest word,
+    since it may wrap between words."""
+    def longest(cells, words: bool) -> int:
+        texts = [plain_inline(c) for c in cells]
+        return max((len(t) for text in texts for t in (text.split() if words else [text])), default=0) + 2
+
+    label = longest([b.header[0], *(row[0] for row in b.rows)], words=True)
+    widest = max(longest([b.header[i], *(row[i] for row in b.rows)], words=False) for i in range(1, len(b.header)))
+    return max(1, min(WRAP_COLUMNS, (BLOCK_CHARS - label) // widest))
 
 
 def media_name(svg: str) -> str:
@@ -110,7 +127,7 @@ class HtmlWriter:
                 b = shared_row_format(b)
                 if self.card_tables and len(b.rows) <= WRAP_ROWS and len(b.header) > WRAP_COLUMNS + 1:
                     return self.wrapped_table(b)
-                if self.card_tables and _holds_vectors(b):
+                if self.card_tables and _holds_collections(b):
                     return self.table(b.header, b.rows, "grid stack")
                 return self.table(b.header, b.rows)
             case Figure():
@@ -131,11 +148,13 @@ class HtmlWriter:
 
     def wrapped_table(self, b: Table) -> Markup:
         """A wide table of few rows (a token sequence, scores per position) as blocks of
-        ``WRAP_COLUMNS`` columns, each repeating the label column, that sit side by side
-        where they fit and wrap into rows on a narrow screen."""
+        columns, each repeating the label column, that sit side by side where they fit and
+        wrap into rows on a narrow screen. A block has ``WRAP_COLUMNS`` columns, fewer when
+        its cells are long (``BLOCK_CHARS``)."""
         blocks = []
-        for start in range(1, len(b.header), WRAP_COLUMNS):
-            cols = slice(start, start + WRAP_COLUMNS)
+        per_block = _columns_per_block(b)
+        for start in range(1, len(b.header), per_block):
+            cols = slice(start, start + per_block)
             header = (b.header[0], *b.header[cols])
             rows = tuple((row[0], *row[cols]) for row in b.rows)
             blocks.append(self.table(header, rows, "grid block"))

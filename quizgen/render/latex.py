@@ -91,7 +91,8 @@ def breakable(node: Math) -> list[str] | None:
     A row vector longer than ``VECTOR_CHUNK`` (or than ``CHUNK_CHARS`` characters) becomes
     chunks of at most that many entries and about that many characters, as even as
     possible, the first carrying the opening bracket and the last the closing one; delimiters around it
-    lose their stretching (a row vector is one line high anyway). A second row vector in
+    lose their stretching (a row vector is one line high anyway). A set of more than
+    ``VECTOR_CHUNK`` members wraps after a comma in the same chunks. A second row vector in
     a formula starts a new piece (``softmax([…]) ≈`` | ``[…]``), and a sum of more than
     ``LONG_SUM`` terms may wrap after each plus sign.
     """
@@ -104,10 +105,14 @@ def _pieces(node: Math) -> list[str] | None:
     (possibly just one piece), or None."""
     match node:
         case Mat() if len(node.rows) == 1 and len(node.rows[0]) > 1:
+            # each entry in braces: after \quad, TeX would set a leading minus as a binary one
             groups = _vector_chunks([latex(e) for e in shared_format(node).rows[0]])
-            chunks = [r" \quad ".join(g) for g in groups]
+            chunks = [r" \quad ".join(map(_unary, g)) for g in groups]
             chunks = [c + r" \quad" for c in chunks[:-1]] + chunks[-1:]
             return ["[" + chunks[0], *chunks[1:-1], chunks[-1] + "]"] if len(chunks) > 1 else ["[" + chunks[0] + "]"]
+        case Delim(kind="brace") if len(members := _members(node.body)) > VECTOR_CHUNK:
+            chunks = [", ".join(g) for g in _vector_chunks(members)]
+            return [r"\{" + chunks[0] + ",", *(c + "," for c in chunks[1:-1]), chunks[-1] + r"\}"]
         case Delim():
             inner = _pieces(node.body)
             if inner is None:
@@ -138,6 +143,20 @@ def _pieces(node: Math) -> list[str] | None:
                     after_vector = True
             return out
     return None
+
+
+def _unary(entry: str) -> str:
+    """A negative entry as one group (``{-1.500}``), so its minus sign stays unary."""
+    return "{" + entry + "}" if entry.startswith("-") else entry
+
+
+def _members(body: Math) -> list[str]:
+    """The LaTeX of a set's members, when its body lists them with commas (else none)."""
+    items = body.items if isinstance(body, Seq) else (body,)
+    members, commas = items[::2], items[1::2]
+    if any(isinstance(m, Op) for m in members) or any(c != Op("comma") for c in commas):
+        return []
+    return [latex(m) for m in members]
 
 
 def _vector_chunks(entries: list[str]) -> list[list[str]]:
