@@ -65,14 +65,18 @@ def _display_parts(node: Math) -> list[Math]:
     return [Seq(tuple(p)) if len(p) != 1 else p[0] for p in parts if p]
 
 
-def _holds_collections(b: Table) -> bool:
-    """Whether a table has vectors, matrices or sets in its cells (rows of a wide record,
-    such as a vertex with its embedding or its reachable sets, rather than a grid of numbers)."""
-    def collection(p: Inline) -> bool:
-        return isinstance(p, Mat) or (isinstance(p, Delim) and p.kind == "brace")
+def _identifiers(pieces: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """Pieces with the identifiers in their text (``S_0``) as math, as a card typesets them."""
+    return tuple(q for p in pieces for q in (prose(p) if isinstance(p, str) else (p,)))
 
-    return any(collection(p) or (isinstance(p, Seq) and any(map(collection, p.items)))
-               for row in b.rows for cell in row for p in cell)
+
+def _holds_records(b: Table) -> bool:
+    """Whether a table's rows are wide records rather than a grid of numbers: vectors or
+    matrices in its cells (a vertex with its embedding), or sets in more than one column
+    (a vertex with its reachable set round by round; one column of sets wraps as it is)."""
+    items = [i for row in b.rows for cell in row for p in cell for i in (p.items if isinstance(p, Seq) else (p,))]
+    sets = any(isinstance(i, Delim) and i.kind == "brace" for i in items)
+    return any(isinstance(i, Mat) for i in items) or (sets and len(b.header) > 2)
 
 
 WRAP_ROWS = 3  # tables with at most this many rows (under the header) may wrap
@@ -110,8 +114,8 @@ class HtmlWriter:
 
     def pieces(self, pieces: tuple[Inline, ...]) -> Markup:
         """Text and inline math; identifiers in the text (``W_Q``) are typeset as math."""
-        split = [q for p in pieces for q in (prose(p) if isinstance(p, str) else (p,))]
-        return Markup("".join(escape(p, quote=False) if isinstance(p, str) else self.inline_math(p) for p in split))
+        return Markup("".join(escape(p, quote=False) if isinstance(p, str) else self.inline_math(p)
+                              for p in _identifiers(pieces)))
 
     def fitted_pieces(self, pieces: tuple[Inline, ...]) -> Markup:
         """The same as ``pieces``: a page fits what is too wide with its own script."""
@@ -127,7 +131,7 @@ class HtmlWriter:
                 b = shared_row_format(b)
                 if self.card_tables and len(b.rows) <= WRAP_ROWS and len(b.header) > WRAP_COLUMNS + 1:
                     return self.wrapped_table(b)
-                if self.card_tables and _holds_collections(b):
+                if self.card_tables and _holds_records(b):
                     return self.table(b.header, b.rows, "grid stack")
                 return self.table(b.header, b.rows)
             case Figure():
@@ -140,8 +144,10 @@ class HtmlWriter:
     def table(self, header: tuple[tuple[Inline, ...], ...], rows: tuple[tuple[tuple[Inline, ...], ...], ...],
               css: str = "grid") -> Markup:
         head = "".join(f"<th>{self.pieces(c)}</th>" for c in header)
-        # on cards each cell names its column, so a table can stack its rows on a narrow screen
-        labels = [f' data-label="{escape(plain_inline(c))}"' if self.card_tables else "" for c in header]
+        # on cards each cell names its column (in plain text, S₀(v) for S_0(v)), so a table
+        # can stack its rows on a narrow screen
+        labels = [f' data-label="{escape(plain_inline(_identifiers(c)))}"' if self.card_tables else ""
+                  for c in header]
         body = "".join("<tr>" + "".join(f"<td{label}>{self.pieces(c)}</td>"
                                         for label, c in zip(labels, row)) + "</tr>" for row in rows)
         return Markup(f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
