@@ -93,7 +93,8 @@ def breakable(node: Math) -> list[str] | None:
     possible, the first carrying the opening bracket and the last the closing one; delimiters around it
     lose their stretching (a row vector is one line high anyway). A set of more than
     ``VECTOR_CHUNK`` members wraps after a comma in the same chunks. A second row vector in
-    a formula starts a new piece (``softmax([…]) ≈`` | ``[…]``), and a sum of more than
+    a formula starts a new piece (``softmax([…]) ≈`` | ``[…]``), so does a matrix after
+    ``=`` or ``≈`` (``A ≈`` | ``[…]``), and a sum of more than
     ``LONG_SUM`` terms may wrap after each plus sign.
     """
     pieces = _pieces(node)
@@ -120,7 +121,10 @@ def _pieces(node: Math) -> list[str] | None:
             left, right = (d.replace(r"\left", "").replace(r"\right", "") for d in _DELIMS[node.kind])
             return [left + inner[0], *inner[1:-1], inner[-1] + right] if len(inner) > 1 else [left + inner[0] + right]
         case Seq():
-            pieces = [_pieces(item) for item in node.items]
+            # a matrix after = or ≈ is a piece of its own: on a phone it goes under its name
+            alone = {i for i, item in enumerate(node.items) if i and isinstance(item, Mat) and len(item.rows) > 1
+                     and node.items[i - 1] in (Op("="), Op("approx"))}
+            pieces = [[latex(item)] if i in alone else _pieces(item) for i, item in enumerate(node.items)]
             if all(p is None for p in pieces):
                 plus = [i for i, item in enumerate(node.items) if isinstance(item, Op) and item.name == "+"]
                 if len(plus) < LONG_SUM:
@@ -131,12 +135,13 @@ def _pieces(node: Math) -> list[str] | None:
                         for a, b in zip(cuts, cuts[1:])]
             out = [""]
             after_vector = False  # a second vector starts on a piece of its own
-            for item, piece in zip(node.items, pieces):
+            for i, (item, piece) in enumerate(zip(node.items, pieces)):
                 if piece is None:
                     out[-1] += latex(item)
-                elif after_vector:
+                elif after_vector or i in alone:
                     out[-1] += "{}"
                     out.extend(piece)
+                    after_vector = True
                 else:
                     out[-1] += piece[0]
                     out.extend(piece[1:])
