@@ -106,7 +106,7 @@ def _pieces(node: Math) -> list[str] | None:
     (possibly just one piece), or None."""
     match node:
         case Mat() if len(node.rows) == 1 and len(node.rows[0]) > 1:
-            # each entry in braces: after \quad, TeX would set a leading minus as a binary one
+            # a negative entry in braces: after \quad, TeX would set its minus as a binary one
             groups = _vector_chunks([latex(e) for e in shared_format(node).rows[0]])
             chunks = [r" \quad ".join(map(_unary, g)) for g in groups]
             chunks = [c + r" \quad" for c in chunks[:-1]] + chunks[-1:]
