@@ -13,7 +13,7 @@ from anki_helpers import fresh_collection, import_apkg, visible_text
 from quizgen.decks import load_deck
 from quizgen.families import FAMILIES
 from quizgen.model.choices import lettered_options
-from quizgen.model.content import Op, Seq, Word, mat, seq, sym, table
+from quizgen.model.content import Op, Seq, Word, braces, mat, seq, sym, table
 from quizgen.render.html import HtmlWriter, mathjax_display, mathjax_inline
 from quizgen.render.latex import CHUNK_CHARS, VECTOR_CHUNK, breakable, latex
 from quizgen.writers import apkg
@@ -63,9 +63,24 @@ def test_a_listed_display_becomes_one_part_per_formula():
     formula = seq(sym("W", "Q"), "=", mat([[1, 0], [0, 1]]), ",", sym("W", "K"), "=", mat([[0, 1], [1, 0]]))
     html = mathjax_display(formula)
     assert html.count('class="part"') == 2
-    assert r"W_{Q}" in html and r"W_{K}" in html and html.count(r"\(") == html.count(r"\)") == 2
-    single = mathjax_display(seq(sym("S"), "=", mat([[1, 0], [0, 1]])))
+    # each part typesets its name and its matrix apart (the matrix may wrap under its name)
+    assert r"W_{Q} = {}" in html and r"W_{K} = {}" in html and html.count(r"\(") == html.count(r"\)") == 4
+    single = mathjax_display(seq(sym("S"), "=", sym("Q"), "cdot", sym("K", None, "T")))
     assert single.startswith(r"\[") and "part" not in single
+
+
+def test_a_matrix_after_its_name_may_wrap_under_it():
+    pieces = breakable(seq(sym("A"), "approx", mat([[1, 0], [0, 1]])))
+    assert pieces == [r"A \approx {}", latex(mat([[1, 0], [0, 1]]))]
+    assert breakable(mat([[1, 0], [0, 1]])) is None
+
+
+def test_a_long_set_wraps_after_commas_and_vector_signs_stay_unary():
+    pieces = breakable(braces(range(1, 12)))
+    assert pieces is not None and len(pieces) == 3 and pieces[0].startswith(r"\{") and pieces[-1].endswith(r"\}")
+    assert re.findall(r"\d+", "".join(pieces)) == [str(i) for i in range(1, 12)]
+    assert breakable(braces(range(4))) is None
+    assert "{-1.500}" in breakable(mat([[0, -1.5, 2, -1.5, 1]]))[0]
 
 
 def test_a_long_table_of_few_rows_wraps_in_column_blocks_without_losing_a_cell():

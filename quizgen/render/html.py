@@ -14,7 +14,7 @@ from typing import Callable
 from markupsafe import Markup
 
 from quizgen.model.content import (
-    Block, Display, Figure, Heatmap, Inline, Mat, Math, Op, Para, Seq, Step, Table, prose, shared_row_format,
+    Block, Delim, Display, Figure, Heatmap, Inline, Mat, Math, Op, Para, Seq, Step, Table, prose, shared_row_format,
 )
 from quizgen.render.figures import heatmap_svg
 from quizgen.render.latex import breakable, cloze_safe, latex
@@ -65,15 +65,36 @@ def _display_parts(node: Math) -> list[Math]:
     return [Seq(tuple(p)) if len(p) != 1 else p[0] for p in parts if p]
 
 
-def _holds_vectors(b: Table) -> bool:
-    """Whether a table has vectors or matrices in its cells (rows of a wide record, such as
-    a vertex with its embedding, rather than a grid of numbers)."""
-    return any(isinstance(p, Mat) or (isinstance(p, Seq) and any(isinstance(i, Mat) for i in p.items))
-               for row in b.rows for cell in row for p in cell)
+def _identifiers(pieces: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """Pieces with the identifiers in their text (``S_0``) as math, as a card typesets them."""
+    return tuple(q for p in pieces for q in (prose(p) if isinstance(p, str) else (p,)))
+
+
+def _holds_records(b: Table) -> bool:
+    """Whether a table's rows are wide records rather than a grid of numbers: vectors or
+    matrices in its cells (a vertex with its embedding), or sets in more than one column
+    (a vertex with its reachable set round by round; one column of sets wraps as it is)."""
+    items = [i for row in b.rows for cell in row for p in cell for i in (p.items if isinstance(p, Seq) else (p,))]
+    sets = any(isinstance(i, Delim) and i.kind == "brace" for i in items)
+    return any(isinstance(i, Mat) for i in items) or (sets and len(b.header) > 2)
 
 
 WRAP_ROWS = 3  # tables with at most this many rows (under the header) may wrap
-WRAP_COLUMNS = 4  # data columns per block of a wrapped table
+WRAP_COLUMNS = 4  # data columns per block of a wrapped table, at most
+BLOCK_CHARS = 39  # and at most about this many characters across a block (fits a phone)
+
+
+def _columns_per_block(b: Table) -> int:
+    """How many data columns of a wrapped table fit ``BLOCK_CHARS``: each column counts its
+    longest cell and two characters of padding; the label column only its longest word,
+    since it may wrap between words."""
+    def longest(cells, words: bool) -> int:
+        texts = [plain_inline(c) for c in cells]
+        return max((len(t) for text in texts for t in (text.split() if words else [text])), default=0) + 2
+
+    label = longest([b.header[0], *(row[0] for row in b.rows)], words=True)
+    widest = max(longest([b.header[i], *(row[i] for row in b.rows)], words=False) for i in range(1, len(b.header)))
+    return max(1, min(WRAP_COLUMNS, (BLOCK_CHARS - label) // widest))
 
 
 def media_name(svg: str) -> str:
@@ -93,8 +114,8 @@ class HtmlWriter:
 
     def pieces(self, pieces: tuple[Inline, ...]) -> Markup:
         """Text and inline math; identifiers in the text (``W_Q``) are typeset as math."""
-        split = [q for p in pieces for q in (prose(p) if isinstance(p, str) else (p,))]
-        return Markup("".join(escape(p, quote=False) if isinstance(p, str) else self.inline_math(p) for p in split))
+        return Markup("".join(escape(p, quote=False) if isinstance(p, str) else self.inline_math(p)
+                              for p in _identifiers(pieces)))
 
     def fitted_pieces(self, pieces: tuple[Inline, ...]) -> Markup:
         """The same as ``pieces``: a page fits what is too wide with its own script."""
@@ -110,7 +131,7 @@ class HtmlWriter:
                 b = shared_row_format(b)
                 if self.card_tables and len(b.rows) <= WRAP_ROWS and len(b.header) > WRAP_COLUMNS + 1:
                     return self.wrapped_table(b)
-                if self.card_tables and _holds_vectors(b):
+                if self.card_tables and _holds_records(b):
                     return self.table(b.header, b.rows, "grid stack")
                 return self.table(b.header, b.rows)
             case Figure():
@@ -123,19 +144,23 @@ class HtmlWriter:
     def table(self, header: tuple[tuple[Inline, ...], ...], rows: tuple[tuple[tuple[Inline, ...], ...], ...],
               css: str = "grid") -> Markup:
         head = "".join(f"<th>{self.pieces(c)}</th>" for c in header)
-        # on cards each cell names its column, so a table can stack its rows on a narrow screen
-        labels = [f' data-label="{escape(plain_inline(c))}"' if self.card_tables else "" for c in header]
+        # on cards each cell names its column (in plain text, S₀(v) for S_0(v)), so a table
+        # can stack its rows on a narrow screen
+        labels = [f' data-label="{escape(plain_inline(_identifiers(c)))}"' if self.card_tables else ""
+                  for c in header]
         body = "".join("<tr>" + "".join(f"<td{label}>{self.pieces(c)}</td>"
                                         for label, c in zip(labels, row)) + "</tr>" for row in rows)
         return Markup(f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
 
     def wrapped_table(self, b: Table) -> Markup:
         """A wide table of few rows (a token sequence, scores per position) as blocks of
-        ``WRAP_COLUMNS`` columns, each repeating the label column, that sit side by side
-        where they fit and wrap into rows on a narrow screen."""
+        columns, each repeating the label column, that sit side by side where they fit and
+        wrap into rows on a narrow screen. A block has ``WRAP_COLUMNS`` columns, fewer when
+        its cells are long (``BLOCK_CHARS``)."""
         blocks = []
-        for start in range(1, len(b.header), WRAP_COLUMNS):
-            cols = slice(start, start + WRAP_COLUMNS)
+        per_block = _columns_per_block(b)
+        for start in range(1, len(b.header), per_block):
+            cols = slice(start, start + per_block)
             header = (b.header[0], *b.header[cols])
             rows = tuple((row[0], *row[cols]) for row in b.rows)
             blocks.append(self.table(header, rows, "grid block"))

@@ -91,8 +91,10 @@ def breakable(node: Math) -> list[str] | None:
     A row vector longer than ``VECTOR_CHUNK`` (or than ``CHUNK_CHARS`` characters) becomes
     chunks of at most that many entries and about that many characters, as even as
     possible, the first carrying the opening bracket and the last the closing one; delimiters around it
-    lose their stretching (a row vector is one line high anyway). A second row vector in
-    a formula starts a new piece (``softmax([…]) ≈`` | ``[…]``), and a sum of more than
+    lose their stretching (a row vector is one line high anyway). A set of more than
+    ``VECTOR_CHUNK`` members wraps after a comma in the same chunks. A second row vector in
+    a formula starts a new piece (``softmax([…]) ≈`` | ``[…]``), so does a matrix after
+    ``=`` or ``≈`` (``A ≈`` | ``[…]``), and a sum of more than
     ``LONG_SUM`` terms may wrap after each plus sign.
     """
     pieces = _pieces(node)
@@ -104,10 +106,14 @@ def _pieces(node: Math) -> list[str] | None:
     (possibly just one piece), or None."""
     match node:
         case Mat() if len(node.rows) == 1 and len(node.rows[0]) > 1:
+            # a negative entry in braces: after \quad, TeX would set its minus as a binary one
             groups = _vector_chunks([latex(e) for e in shared_format(node).rows[0]])
-            chunks = [r" \quad ".join(g) for g in groups]
+            chunks = [r" \quad ".join(map(_unary, g)) for g in groups]
             chunks = [c + r" \quad" for c in chunks[:-1]] + chunks[-1:]
             return ["[" + chunks[0], *chunks[1:-1], chunks[-1] + "]"] if len(chunks) > 1 else ["[" + chunks[0] + "]"]
+        case Delim(kind="brace") if len(members := _members(node.body)) > VECTOR_CHUNK:
+            chunks = [", ".join(g) for g in _vector_chunks(members)]
+            return [r"\{" + chunks[0] + ",", *(c + "," for c in chunks[1:-1]), chunks[-1] + r"\}"]
         case Delim():
             inner = _pieces(node.body)
             if inner is None:
@@ -115,7 +121,10 @@ def _pieces(node: Math) -> list[str] | None:
             left, right = (d.replace(r"\left", "").replace(r"\right", "") for d in _DELIMS[node.kind])
             return [left + inner[0], *inner[1:-1], inner[-1] + right] if len(inner) > 1 else [left + inner[0] + right]
         case Seq():
-            pieces = [_pieces(item) for item in node.items]
+            # a matrix after = or ≈ is a piece of its own: on a phone it goes under its name
+            alone = {i for i, item in enumerate(node.items) if i and isinstance(item, Mat) and len(item.rows) > 1
+                     and node.items[i - 1] in (Op("="), Op("approx"))}
+            pieces = [[latex(item)] if i in alone else _pieces(item) for i, item in enumerate(node.items)]
             if all(p is None for p in pieces):
                 plus = [i for i, item in enumerate(node.items) if isinstance(item, Op) and item.name == "+"]
                 if len(plus) < LONG_SUM:
@@ -126,18 +135,33 @@ def _pieces(node: Math) -> list[str] | None:
                         for a, b in zip(cuts, cuts[1:])]
             out = [""]
             after_vector = False  # a second vector starts on a piece of its own
-            for item, piece in zip(node.items, pieces):
+            for i, (item, piece) in enumerate(zip(node.items, pieces)):
                 if piece is None:
                     out[-1] += latex(item)
-                elif after_vector:
+                elif after_vector or i in alone:
                     out[-1] += "{}"
                     out.extend(piece)
+                    after_vector = True
                 else:
                     out[-1] += piece[0]
                     out.extend(piece[1:])
                     after_vector = True
             return out
     return None
+
+
+def _unary(entry: str) -> str:
+    """A negative entry as one group (``{-1.500}``), so its minus sign stays unary."""
+    return "{" + entry + "}" if entry.startswith("-") else entry
+
+
+def _members(body: Math) -> list[str]:
+    """The LaTeX of a set's members, when its body lists them with commas (else none)."""
+    items = body.items if isinstance(body, Seq) else (body,)
+    members, commas = items[::2], items[1::2]
+    if any(isinstance(m, Op) for m in members) or any(c != Op("comma") for c in commas):
+        return []
+    return [latex(m) for m in members]
 
 
 def _vector_chunks(entries: list[str]) -> list[list[str]]:
