@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Callable
 
+import latex2mathml.converter
 from markupsafe import Markup
 
 from quizgen.model.content import (
@@ -28,6 +29,16 @@ def _mathjax(source: str, display: bool) -> str:
 def _wrapping(pieces: list[str], display: bool) -> str:
     """Pieces of one formula typeset apart, so a narrow screen wraps between them."""
     return '<span class="wrap">' + " ".join(_mathjax(p, display) for p in pieces) + "</span>"
+
+
+def mathml_inline(node: Math) -> str:
+    """Inline MathML, for self-contained pages (sheets, the practice page)."""
+    return latex2mathml.converter.convert(latex(node))
+
+
+def mathml_display(node: Math) -> str:
+    """Display MathML, for self-contained pages."""
+    return latex2mathml.converter.convert(latex(node), display="block")
 
 
 def mathjax_inline(node: Math) -> str:

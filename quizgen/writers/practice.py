@@ -28,9 +28,8 @@ from quizgen.model.choices import lettered_options
 from quizgen.model.family import make_problem
 from quizgen.model.problem import Problem
 from quizgen.model.seeding import derive_seeds
-from quizgen.render.html import HtmlWriter
+from quizgen.render.html import HtmlWriter, mathml_display, mathml_inline
 from quizgen.resources import jinja_env
-from quizgen.writers.sheets import mathml_display, mathml_inline
 
 MAX_POOL = 50
 

@@ -25,7 +25,6 @@ from functools import cache
 from pathlib import Path
 from typing import Iterator
 
-import latex2mathml.converter
 import numpy as np
 import typst
 
@@ -34,13 +33,12 @@ from quizgen.decks import DeckDefinition, Section
 from quizgen.errors import QuizgenError
 from quizgen.families import FAMILIES
 from quizgen.model.choices import lettered_options
-from quizgen.model.content import Mat, Math
+from quizgen.model.content import Mat
 from quizgen.model.family import LEVELS, make_problem
 from quizgen.model.problem import Problem
 from quizgen.model.seeding import derive_seeds
 from quizgen.render import typst as typ
-from quizgen.render.html import HtmlWriter
-from quizgen.render.latex import latex
+from quizgen.render.html import HtmlWriter, mathml_display, mathml_inline
 from quizgen.render.text import inline as plain_inline
 from quizgen.resources import jinja_env, shipped
 from quizgen.writers.output import write_together
@@ -374,14 +372,6 @@ def typst_workspace(source: str, files: dict[str, str]) -> Iterator[Path]:
 # --------------------------------------------------------------------------- HTML
 
 MATH_FONT = "sheet/fonts/STIXMath-Regular.otf"
-
-
-def mathml_inline(node: Math) -> str:
-    return latex2mathml.converter.convert(latex(node))
-
-
-def mathml_display(node: Math) -> str:
-    return latex2mathml.converter.convert(latex(node), display="block")
 
 
 @cache
