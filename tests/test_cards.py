@@ -124,7 +124,7 @@ def test_every_back_leads_with_the_full_answer_and_keeps_steps_collapsed(every_f
     col, problems = every_family
     writer = HtmlWriter(card_tables=True)
     seen = set()
-    for cid in col.find_cards('-"note:quizgen Cloze v1"'):
+    for cid in col.find_cards('-"note:quizgen Cloze v2"'):
         card = col.get_card(cid)
         note = card.note()
         problem = problems[note["ProblemId"]]
@@ -140,7 +140,7 @@ def test_every_back_leads_with_the_full_answer_and_keeps_steps_collapsed(every_f
 def test_every_wrong_option_carries_its_mistake(every_family):
     col, problems = every_family
     checked = 0
-    for cid in col.find_cards('"note:quizgen Multiple choice v1"'):
+    for cid in col.find_cards('"note:quizgen Multiple choice v2"'):
         card = col.get_card(cid)
         problem = problems[card.note()["ProblemId"]]
         back = _text(_back_after_front(card.render_output().answer_text))

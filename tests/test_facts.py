@@ -161,7 +161,7 @@ def fact_collection(tmp_path_factory):
 
 def test_cloze_cards_hide_one_gap_in_real_anki(fact_collection):
     col = fact_collection
-    cards = [col.get_card(cid) for cid in col.find_cards('"note:quizgen Cloze v1"')]
+    cards = [col.get_card(cid) for cid in col.find_cards('"note:quizgen Cloze v2"')]
     assert len(cards) == sum(len(gaps(f)) for f in FACTS)
     by_source = {f"fact {f.id}": f for f in FACTS}
     for card in cards:

@@ -43,9 +43,12 @@ from quizgen.typed import typed_answer
 from quizgen.writers.manifest import Manifest, NoteRecord, manifest_path, read_manifest
 from quizgen.writers.output import MAX_TIMESTAMP, write_together
 
-BASIC_MODEL_ID = 1_607_392_411
-CHOICE_MODEL_ID = 1_607_392_412
-CLOZE_MODEL_ID = 1_607_392_413
+# Note type ids are chosen once per version. Anki keeps a note type it already has (its
+# templates and CSS) whatever an import brings, so a changed template or CSS is a new
+# version with a new id. v2 (0.2.0): the phone layout, collapsed steps, full answers.
+BASIC_MODEL_ID = 1_607_392_421
+CHOICE_MODEL_ID = 1_607_392_422
+CLOZE_MODEL_ID = 1_607_392_423
 TYPED_MODEL_ID = 1_607_392_414
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # every zip entry's date, so the same build gives the same bytes
 
@@ -62,7 +65,7 @@ def basic_model() -> genanki.Model:
     """Front: the problem and one question. Back: the full answer, the answer to the
     question, then the worked steps (collapsed)."""
     return genanki.Model(
-        BASIC_MODEL_ID, "quizgen Basic v1",
+        BASIC_MODEL_ID, "quizgen Basic v2",
         fields=[{"name": "Front"}, {"name": "Back"}, {"name": "ProblemId"}, {"name": "Source"}],
         templates=[{
             "name": "Card 1", "qfmt": "{{Front}}",
@@ -76,7 +79,7 @@ def choice_model() -> genanki.Model:
     """Front: the problem, the question and lettered options. Back: the full answer, the
     right letter and, for each wrong option, the mistake behind it."""
     return genanki.Model(
-        CHOICE_MODEL_ID, "quizgen Multiple choice v1",
+        CHOICE_MODEL_ID, "quizgen Multiple choice v2",
         fields=[{"name": "Front"}, {"name": "Options"}, {"name": "Answer"}, {"name": "ProblemId"}, {"name": "Source"}],
         templates=[{
             "name": "Card 1", "qfmt": "{{Front}}\n{{Options}}",
@@ -89,7 +92,7 @@ def choice_model() -> genanki.Model:
 def cloze_model() -> genanki.Model:
     """One card per gap of a fact."""
     return genanki.Model(
-        CLOZE_MODEL_ID, "quizgen Cloze v1",
+        CLOZE_MODEL_ID, "quizgen Cloze v2",
         fields=[{"name": "Text"}, {"name": "Extra"}, {"name": "Source"}],
         templates=[{
             "name": "Cloze", "qfmt": "{{cloze:Text}}",
