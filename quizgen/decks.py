@@ -17,6 +17,7 @@ A deck file names the deck, fixes its Anki id and base seed, and lists sections:
 Every mistake in a file is reported with the file, the key and the valid choices. Names
 are checked the way Anki stores them (it would silently trim, drop or rename otherwise),
 the description is plain text, and a deck holds at most ``MAX_DECK_PROBLEMS`` problems.
+A deck holds only problems that fit a one-minute flashcard review (``quizgen.model.cards``).
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from quizgen.batch import MAX_COUNT, generate
+from quizgen.batch import MAX_COUNT
 from quizgen.errors import QuizgenError
 from quizgen.facts import FACTS
 from quizgen.families import FAMILIES
+from quizgen.model.cards import CARD_MAX_WORKED, fits_card
 from quizgen.model.family import make_problem
 from quizgen.model.problem import Problem
 from quizgen.model.seeding import derive_seeds
@@ -70,9 +72,6 @@ class Section:
         (not where it stands), so reordering a deck file keeps every note's identity."""
         key = f"{self.kind}/{self.difficulty or 'mixed'}".encode()
         return int.from_bytes(hashlib.sha256(key).digest()[:4], "little")
-
-    def problems(self, base_seed: int) -> Iterator[Problem]:
-        return generate([FAMILIES[self.family]], self.count, base_seed, self.difficulty, stream=self.stream)
 
 
 @dataclass(frozen=True)
@@ -116,8 +115,9 @@ class DeckDefinition:
         """Every problem of the deck, drawn section by section in a fixed order (by family,
         kind and difficulty, not file order, so moving sections around changes nothing).
 
-        The deck never holds two problems with the same inputs: a draw whose inputs an
-        earlier one in the deck already has is skipped and the next seed drawn.
+        The deck never holds two problems with the same inputs, nor one that asks more than
+        fits a flashcard (``quizgen.model.cards``): such a draw is skipped and the next seed
+        drawn.
         """
         seen: set[str] = set()
         for section in sorted(self.sections, key=lambda s: (s.family, s.stream)):
@@ -133,7 +133,8 @@ class DeckDefinition:
 
 
 def _distinct_problems(definition: DeckDefinition, section: Section, seen: set[str]) -> Iterator[Problem]:
-    """``section.count`` problems whose inputs are not in ``seen`` (which they join).
+    """``section.count`` problems that fit a flashcard and whose inputs are not in ``seen``
+    (which they join).
 
     Each seed keeps its difficulty whatever is skipped (the levels take turns by seed
     index), so growing a section keeps the notes it had.
@@ -141,9 +142,12 @@ def _distinct_problems(definition: DeckDefinition, section: Section, seen: set[s
     family = FAMILIES[section.family]
     levels = list(family.levels)
     budget = 4 * section.count + 50
-    found = 0
+    found = too_long = 0
     for k, seed in enumerate(derive_seeds(definition.seed, family.id, budget, stream=section.stream)):
         problem = make_problem(family, seed, section.difficulty or levels[k % len(levels)])
+        if not fits_card(problem):
+            too_long += 1
+            continue
         key = json.dumps([family.id, problem.inputs], sort_keys=True)
         if key not in seen:
             seen.add(key)
@@ -151,11 +155,16 @@ def _distinct_problems(definition: DeckDefinition, section: Section, seen: set[s
             found += 1
             if found == section.count:
                 return
-    raise QuizgenError(
-        f"{definition.path}: the {section.kind} section of {section.family}"
-        f"{f' ({section.difficulty})' if section.difficulty else ''} found only {found} problems "
-        f"not already in the deck in {budget} draws; lower its count"
-    )
+    level = f" ({section.difficulty})" if section.difficulty else ""
+    message = (f"{definition.path}: the {section.kind} section of {section.family}{level} found only {found} "
+               f"problems not already in the deck in {budget} draws")
+    if too_long:
+        message += (f"; {too_long} of the draws ask for more than {CARD_MAX_WORKED} worked numbers, too long "
+                    "for a card (such problems belong on a sheet: quizgen sheet); lower its count or choose "
+                    "another difficulty")
+    else:
+        message += "; lower its count"
+    raise QuizgenError(message)
 
 
 def _check_keys(where: str, table: dict[str, Any], allowed: dict[str, type]) -> None:

@@ -107,7 +107,7 @@ def every_family(tmp_path_factory):
     apkg.write_deck(definition, folder / "out", 1_800_000_000)
     col = fresh_collection(folder / "anki")
     import_apkg(col, folder / "out" / "deck.apkg")
-    problems = {p.id: p for s in definition.sections for p in s.problems(definition.seed)}
+    problems = {p.id: p for _, p in definition.draw()}
     yield col, problems
     col.close()
 
