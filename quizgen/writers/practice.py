@@ -26,7 +26,7 @@ from quizgen.families import FAMILIES
 from quizgen.model.answers import solution_form
 from quizgen.model.choices import lettered_options
 from quizgen.model.family import make_problem
-from quizgen.model.problem import Problem
+from quizgen.model.problem import Mistake, Problem
 from quizgen.model.seeding import derive_seeds
 from quizgen.render.html import HtmlWriter, mathml_display, mathml_inline
 from quizgen.resources import jinja_env
@@ -78,7 +78,7 @@ def payload(problem: Problem) -> dict[str, Any]:
     s = problem.solution
     options = [
         {"letter": o.letter, "html": str(writer.pieces(o.pieces)), "value": o.value,
-         "mistake": None if o.right else {"name": o.mistake.name, "explanation": o.mistake.explanation}}
+         "mistake": None if o.right else mistake(o.mistake, writer)}
         for o in lettered_options(problem)
     ]
     return {
@@ -91,11 +91,16 @@ def payload(problem: Problem) -> dict[str, Any]:
         "value": s.value,
         "decimals": s.decimals,
         "options": options,
-        "mistakes": [{"name": d.mistake.name, "explanation": d.mistake.explanation, "value": d.value}
-                     for d in s.distractors],
+        "mistakes": [{**mistake(d.mistake, writer), "value": d.value} for d in s.distractors],
         "answer": str(writer.blocks(s.answer)),
         "steps": [{"title": st.title, "body": str(writer.blocks(st.blocks))} for st in s.steps],
     }
+
+
+def mistake(m: Mistake, writer: HtmlWriter) -> dict[str, str]:
+    """A mistake as the page names it: its name, and its explanation as HTML with the maths
+    in it typeset (``√d_k`` as MathML, as on cards and sheets)."""
+    return {"name": m.name, "explanation": str(writer.pieces((m.explanation,)))}
 
 
 def encode(data: Any) -> str:
