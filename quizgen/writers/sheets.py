@@ -338,9 +338,9 @@ def _render(template: str, sheet: Sheet, writer: "typ.TypstWriter | HtmlWriter",
 def typst_source(sheet: Sheet, part: str, date: dt.date) -> tuple[str, dict[str, str]]:
     """Typst source for ``part`` ("questions", "key", "both", or "measure": the heights of the
     header and of every question) and the figure files it uses."""
-    writer = typ.TypstWriter()
-    layout = {**MARGINS_CM, "question_gap_pt": QUESTION_GAP_PT,
-              "text_width_cm": PAGE_CM[0] - 2 * MARGINS_CM["margin_x_cm"]}
+    text_width_cm = PAGE_CM[0] - 2 * MARGINS_CM["margin_x_cm"]
+    writer = typ.TypstWriter(line_pt=text_width_cm * PT_PER_CM)
+    layout = {**MARGINS_CM, "question_gap_pt": QUESTION_GAP_PT, "text_width_cm": text_width_cm}
     return _render("sheet/sheet.typ", sheet, writer, part, date, **layout), writer.files
 
 
