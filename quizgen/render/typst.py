@@ -215,7 +215,7 @@ class TypstWriter:
         if not matrices:
             return text_
         if _surely_fits(max(width.math_em(m) * width.DISPLAY_TEXT_PT for m in matrices), line_pt):
-            return fitted(text_).rstrip("\n")
+            return f"#fitted([{text_}])"
         return f"#fits-text([{text_}], {', '.join(f'[${_inline(m)}$]' for m in matrices)})"
 
     def block(self, b: Block, line_pt: float | None = None) -> str:
