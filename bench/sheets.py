@@ -6,14 +6,15 @@ Each size: one sheet with that many questions (every family in turn, basic and m
 choice) and its separate key, made and written as PDFs by quizgen on one thread (drawing
 the problems, measuring them for the page packing, rendering and compiling); the floor is
 `typst.compile` of the very same final Typst sources and figures (prepared beforehand,
-untimed). Then a class: --students variants of a 10-question sheet (one basic question
-of each of the first ten families, the class of the 1b0467d benchmark) with their keys
-and the roster, as `quizgen sheet --students` writes them, on one thread and on every
-core; its floor compiles the same sheets on as many threads. With --baseline, the same
-class is also made by that commit's quizgen (one thread: it had no other way) and the
+untimed). Then a class: --students variants of a 10-question sheet (one basic question of
+each of the first ten families, the class of the 1b0467d benchmark) with their keys and
+the roster, as `quizgen sheet --students` writes them, on one thread and on every core;
+its floor compiles the same sheets on as many threads. With --baseline, the same class is
+also made by that commit's quizgen (variant by variant, as it could only do) and the
 speed-up is printed. Every measurement runs in a fresh process (Typst keeps a cache of
-what it compiled). Prints wall and CPU seconds, the ratios to the floor, pages and peak
-memory.
+what it compiled), which first imports the sheet writer and compiles one line, untimed
+(what any process pays once). Prints wall and CPU seconds, the ratios to the floor, pages
+and peak memory.
 """
 
 from __future__ import annotations
@@ -140,6 +141,7 @@ def one(what: str, questions: int, students: int, jobs: int) -> None:
     """One measurement in this fresh process, printed as JSON: quizgen making and writing
     ("sheet", "class", or "old-class" for --baseline), or Typst alone ("floor-sheet",
     "floor-class") compiling the final sources of the same sheets, made first, untimed."""
+    _warm_up()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         if what.startswith("floor"):
@@ -153,6 +155,16 @@ def one(what: str, questions: int, students: int, jobs: int) -> None:
             count = pages(paths)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
     print(json.dumps({"seconds": seconds, "cpu": cpu, "pages": count, "peak": peak}))
+
+
+def _warm_up() -> None:
+    """What any run pays once per process, before it is timed: importing the sheet writer
+    (and with it Typst) and Typst's first compile, which loads its fonts."""
+    try:
+        import quizgen.writers.sheets  # noqa: F401
+    except ImportError:  # before the writers/ package
+        import quizgen.sheets  # noqa: F401
+    typst.compile(b"$x$ *warm*", format="pdf", ignore_system_fonts=True)
 
 
 def _cpu() -> float:
