@@ -371,6 +371,7 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None) 
       quizgen build decks/graphs.toml -o ~/anki-decks
       quizgen retired decks/graphs.toml -o ~/anki-decks
     """
+    from quizgen.batch import available_cores
     from quizgen.decks import check_distinct, load_deck
     from quizgen.writers.apkg import BuildReport, previous_build, write_deck
     from quizgen.writers.output import build_timestamp, written_together
@@ -395,7 +396,7 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None) 
                 deck_sheet = plan_from_deck(definition, 1).sheet(definition.seed)
                 try:
                     written = write_sheet(deck_sheet, out_dir, f"{definition.stem}-sheet", key="separate",
-                                          formats=("pdf",), timestamp=stamp)
+                                          formats=("pdf",), timestamp=stamp, jobs=available_cores())
                 except OSError as exc:  # e.g. a full $TMPDIR while Typst compiles
                     raise QuizgenError(f"cannot write the sheet of {definition.path}: {exc.strerror or exc}") from None
                 for path in written:
@@ -499,10 +500,10 @@ def sheet(deck: Path | None, families: tuple[str, ...], count: int, difficulty: 
         raise QuizgenError(f"students must be between 1 and {MAX_STUDENTS}, not {students}")
     stamp = build_timestamp(timestamp)
     formats = ("pdf", "html") if fmt == "both" else (fmt,)
-    jobs = min(jobs or available_cores(), students)
     with _progress(students, "sheets", show=not quiet and students > 1) as step:
         written = write_class(plan, base, students, names, names_file=names_file, title=title, out_dir=out_dir,
-                              key=key, formats=formats, timestamp=stamp, jobs=jobs, progress=step)
+                              key=key, formats=formats, timestamp=stamp, jobs=jobs or available_cores(),
+                              progress=step)
         if step is not None:  # under a bar the files are listed after it, so the two do not tangle
             written = iter(list(written))
     for path, replaced in written:  # without a bar, each file as it is written

@@ -415,25 +415,27 @@ def _make_dir(out_dir: Path) -> None:
 
 
 def sheet_contents(sheet: Sheet, out_dir: Path, stem: str | None = None, *, key: str, formats: tuple[str, ...],
-                   timestamp: float) -> dict[Path, bytes]:
+                   timestamp: float, jobs: int = 1) -> dict[Path, bytes]:
     """The path and bytes of every file of one variant (named ``stem``, by default the
-    sheet's own stem), made but not written."""
+    sheet's own stem), made on ``jobs`` threads but not written."""
     date = dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).date()
-    contents: dict[Path, bytes] = {}
-    for part, path in sheet_files(out_dir, stem or sheet.stem, key=key, formats=formats):
+
+    def make(part: str, path: Path) -> bytes:
         if path.suffix == ".pdf":
             source, files = typst_source(sheet, part, date)
-            contents[path] = compile_pdf(source, files, timestamp)
-        else:
-            contents[path] = html_page(sheet, part, date).encode("utf-8")
-    return contents
+            return compile_pdf(source, files, timestamp)
+        return html_page(sheet, part, date).encode("utf-8")
+
+    parts = sheet_files(out_dir, stem or sheet.stem, key=key, formats=formats)
+    return dict(zip((path for _, path in parts), in_threads(make, parts, jobs)))
 
 
 def write_sheet(sheet: Sheet, out_dir: Path, stem: str | None = None, *, key: str, formats: tuple[str, ...],
-                timestamp: float) -> list[Path]:
-    """Write one variant's files (named ``stem``, by default the sheet's own stem)."""
+                timestamp: float, jobs: int = 1) -> list[Path]:
+    """Write one variant's files (named ``stem``, by default the sheet's own stem), made
+    on ``jobs`` threads (a sheet and its key at once)."""
     _make_dir(out_dir)
-    contents = sheet_contents(sheet, out_dir, stem, key=key, formats=formats, timestamp=timestamp)
+    contents = sheet_contents(sheet, out_dir, stem, key=key, formats=formats, timestamp=timestamp, jobs=jobs)
     write_together(contents)  # a sheet and its key are replaced together or not at all
     return list(contents)
 
@@ -506,18 +508,20 @@ def write_class(plan: SheetPlan, base_seed: int, students: int, names: list[str]
     the roster; yield each file as it is written, with whether it replaced an existing one.
 
     Variants are made on ``jobs`` threads (Typst compiles without holding Python's global
-    lock) and written here in student order, so the files are the same for any ``jobs``;
-    ``progress`` is told of each variant written."""
+    lock; a single variant makes its sheet and key at once) and written here in student
+    order, so the files are the same for any ``jobs``; ``progress`` is told of each
+    variant written."""
     class_list = students > 1 or names is not None
+    variant_jobs, part_jobs = (min(jobs, students), 1) if students > 1 else (1, jobs)
 
     def make(number: int, seed: int) -> tuple[Sheet, dict[Path, bytes]]:
         student = names[number - 1] if names is not None else None
         sheet = plan.sheet(seed, title, student, number if class_list else None)
-        return sheet, sheet_contents(sheet, out_dir, key=key, formats=formats, timestamp=timestamp)
+        return sheet, sheet_contents(sheet, out_dir, key=key, formats=formats, timestamp=timestamp, jobs=part_jobs)
 
     _make_dir(out_dir)
     rows = []
-    variants = in_threads(make, list(enumerate(variant_seeds(base_seed, students), 1)), jobs)
+    variants = in_threads(make, list(enumerate(variant_seeds(base_seed, students), 1)), variant_jobs)
     for number, (sheet, contents) in enumerate(variants, 1):
         existed = {path for path in contents if path.exists()}
         write_together(contents)
