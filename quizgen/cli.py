@@ -371,6 +371,7 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None) 
       quizgen build decks/graphs.toml -o ~/anki-decks
       quizgen retired decks/graphs.toml -o ~/anki-decks
     """
+    from quizgen.batch import available_cores
     from quizgen.decks import check_distinct, load_deck
     from quizgen.writers.apkg import BuildReport, previous_build, write_deck
     from quizgen.writers.output import build_timestamp, written_together
@@ -395,7 +396,7 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None) 
                 deck_sheet = plan_from_deck(definition, 1).sheet(definition.seed)
                 try:
                     written = write_sheet(deck_sheet, out_dir, f"{definition.stem}-sheet", key="separate",
-                                          formats=("pdf",), timestamp=stamp)
+                                          formats=("pdf",), timestamp=stamp, jobs=available_cores())
                 except OSError as exc:  # e.g. a full $TMPDIR while Typst compiles
                     raise QuizgenError(f"cannot write the sheet of {definition.path}: {exc.strerror or exc}") from None
                 for path in written:
@@ -459,14 +460,18 @@ def retired(deck_file: Path, out_dir: Path, forget: bool) -> None:
               show_default=True, help="Folder for the sheets.")
 @click.option("--timestamp", type=float, default=None,
               help="Date printed on the sheet and in the PDF (Unix seconds); default SOURCE_DATE_EPOCH, else now.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Sheets made at once (default: every core); the files are the same for any number.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def sheet(deck: Path | None, families: tuple[str, ...], count: int, difficulty: str | None, kind: str | None,
           seed: int | None, students: int | None, names_file: Path | None, key: str, fmt: str, title: str | None,
-          out_dir: Path, timestamp: float | None) -> None:
+          out_dir: Path, timestamp: float | None, jobs: int | None, quiet: bool) -> None:
     """Print a practice quiz (PDF via Typst, or HTML) with an answer key of worked solutions.
 
     Every sheet prints its seed and the command that regenerates it, so a tutor can
     rebuild any student's key. With several students, a roster (CSV and PDF) lists each
-    student's seed, files and multiple-choice letters.
+    student's seed, files and multiple-choice letters; their sheets are made on every
+    core, with a progress bar on a terminal.
 
     \b
     Examples:
@@ -475,6 +480,7 @@ def sheet(deck: Path | None, families: tuple[str, ...], count: int, difficulty: 
       quizgen sheet --kind choice --key appended --format both --seed 7
       quizgen sheet --seed random
     """
+    from quizgen.batch import available_cores
     from quizgen.decks import load_deck
     from quizgen.writers.output import build_timestamp
     from quizgen.writers.sheets import (
@@ -494,8 +500,13 @@ def sheet(deck: Path | None, families: tuple[str, ...], count: int, difficulty: 
         raise QuizgenError(f"students must be between 1 and {MAX_STUDENTS}, not {students}")
     stamp = build_timestamp(timestamp)
     formats = ("pdf", "html") if fmt == "both" else (fmt,)
-    for path, replaced in write_class(plan, base, students, names, names_file=names_file, title=title,
-                                      out_dir=out_dir, key=key, formats=formats, timestamp=stamp):
+    with _progress(students, "sheets", show=not quiet and students > 1) as step:
+        written = write_class(plan, base, students, names, names_file=names_file, title=title, out_dir=out_dir,
+                              key=key, formats=formats, timestamp=stamp, jobs=jobs or available_cores(),
+                              progress=step)
+        if step is not None:  # under a bar the files are listed after it, so the two do not tangle
+            written = iter(list(written))
+    for path, replaced in written:  # without a bar, each file as it is written
         click.echo(f"{path} (replaced an existing file)" if replaced else str(path))
 
 

@@ -9,7 +9,10 @@ template's ``fits`` function in several forms, widest first (a formula broken at
 relations, wide matrices in column blocks, a wide table in column parts); Typst picks the
 first that fits the line and shrinks the last one if none does. Text with inline matrices
 goes through ``fits-text``, which lets it wrap and shrinks it only when a matrix is wider
-than the line.
+than the line. Measuring in Typst costs as much as setting the content, so when the
+writer knows the line's width and a bound from ``typst_width`` shows that the first form
+fits, it goes to ``fitted`` instead, which sets it in the same kind of block unmeasured
+(the PDF is the same either way).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from quizgen.model.content import (
     DELIMITERS, GREEK, OPERATORS, Block, Delim, Display, Figure, Frac, Heatmap, Inline, Mat, Math, Num, Op, Para, Seq, Sqrt,
     Step, Sym, Table, Word, number_text, prose, shared_format, shared_row_format,
 )
+from quizgen.render import typst_width as width
 from quizgen.render.figures import cell_texts
 from quizgen.render.html import media_name
 
@@ -173,14 +177,27 @@ def fits(*forms: str) -> str:
     return f"#fits({', '.join(f'[{f}]' for f in forms)})\n"
 
 
+def fitted(form: str) -> str:
+    """A form known to fit the line, set as ``fits`` would set it but without measuring."""
+    return f"#fitted([{form}])\n"
+
+
 FIGURE_PT_PER_PX = 0.55
 FIGURE_MAX_PT = (230.0, 260.0)  # width, height
+FIGURE_GUTTER_PT = 12.0  # 1.2em at the sheet's 10pt, between a figure and the text beside it
+TABLE_INSET_PT = 4.0
+HEATMAP_INSET_PT = 5.0
 
 
 @dataclass
 class TypstWriter:
-    """Renders blocks to Typst; ``files`` collects the SVG figures it referenced."""
+    """Renders blocks to Typst; ``files`` collects the SVG figures it referenced.
 
+    ``line_pt`` is the width of the text block in points, when the writer is told it:
+    displays, tables and inline matrices that are surely narrower are then set without
+    being measured by Typst."""
+
+    line_pt: float | None = None
     files: dict[str, str] = field(default_factory=dict)
 
     def pieces(self, pieces: tuple[Inline, ...]) -> str:
@@ -189,26 +206,37 @@ class TypstWriter:
         split = [q for p in pieces for q in (prose(p) if isinstance(p, str) else (p,))]
         return "".join(text(p) if isinstance(p, str) else f"${_inline(p)}$" for p in split)
 
-    def fitted_pieces(self, pieces: tuple[Inline, ...]) -> str:
+    def fitted_pieces(self, pieces: tuple[Inline, ...], line_pt: float | None = None) -> str:
         """Pieces that wrap as text does, shrunk as a whole only when one of their matrices
-        (which cannot break) is wider than the line (``fits-text`` in the sheet template)."""
+        (which cannot break) is wider than the line (``fits-text`` in the sheet template),
+        which is ``line_pt`` wide when known."""
         text_ = self.pieces(pieces)
-        matrices = [f"[${_inline(p)}$]" for p in pieces if not isinstance(p, str) and "mat(" in math(p)]
-        return f"#fits-text([{text_}], {', '.join(matrices)})" if matrices else text_
+        matrices = [p for p in pieces if not isinstance(p, str) and "mat(" in math(p)]
+        if not matrices:
+            return text_
+        if _surely_fits(max(width.math_em(m) * width.DISPLAY_TEXT_PT for m in matrices), line_pt):
+            return f"#fitted([{text_}])"
+        return f"#fits-text([{text_}], {', '.join(f'[${_inline(m)}$]' for m in matrices)})"
 
-    def block(self, b: Block) -> str:
+    def block(self, b: Block, line_pt: float | None = None) -> str:
+        """One block, on a line ``line_pt`` wide (when known)."""
         match b:
             case Para():
-                return self.fitted_pieces(b.pieces) + "\n"
+                return self.fitted_pieces(b.pieces, line_pt) + "\n"
             case Display():
+                if _surely_fits(width.display_pt(b.math), line_pt):
+                    return fitted(f"$ {math(b.math)} $")
                 return fits(*display_forms(b.math))
             case Table():
                 b = shared_row_format(b)
-                return fits(*(self._table(b.header, b.rows, size) for size in (None, 12, 8, 6)))
+                columns = [[width.pieces_em(cell) for cell in column] for column in zip(b.header, *b.rows)]
+                if _surely_fits(width.table_pt(columns, TABLE_INSET_PT), line_pt):
+                    return fitted(self._table(b.header, b.rows, None))
+                return fits(*dict.fromkeys(self._table(b.header, b.rows, size) for size in (None, 12, 8, 6)))
             case Figure():
                 return f"#align(center, {self._image(b)})\n"
             case Heatmap():
-                return self._heatmap(b)
+                return self._heatmap(b, line_pt)
         raise TypeError(f"not a block: {b!r}")
 
     def _table(self, header: tuple, rows: tuple, size: int | None) -> str:
@@ -232,11 +260,15 @@ class TypstWriter:
         """A figure at a common scale, smaller when it is very wide or tall."""
         name = media_name(b.svg)
         self.files[name] = b.svg
-        width, height = _svg_size(b.svg)
-        scale = min(FIGURE_PT_PER_PX, FIGURE_MAX_PT[0] / width, FIGURE_MAX_PT[1] / height)
-        return f"image({string(name)}, width: {width * scale:.0f}pt, alt: {string(b.alt)})"
+        return f"image({string(name)}, width: {self._image_width_pt(b):.0f}pt, alt: {string(b.alt)})"
 
-    def _heatmap(self, b: Heatmap) -> str:
+    @staticmethod
+    def _image_width_pt(b: Figure) -> float:
+        """How wide a figure is printed, in points."""
+        w, h = _svg_size(b.svg)
+        return round(w * min(FIGURE_PT_PER_PX, FIGURE_MAX_PT[0] / w, FIGURE_MAX_PT[1] / h))
+
+    def _heatmap(self, b: Heatmap, line_pt: float | None) -> str:
         peak = max(max(abs(v) for v in row) for row in b.values) or 1.0
         head = ["[]"] + [f"[*{text(c)}*]" for c in b.col_labels]
         cells = []
@@ -249,15 +281,20 @@ class TypstWriter:
                              f"text(fill: {ink}, {string(shown)}))")
         table = (f"table(columns: {len(b.col_labels) + 1}, align: center + horizon, inset: 5pt, "
                  f"stroke: 0.5pt + luma(170), table.header({', '.join(head)}), {', '.join(cells)})")
-        return (fits(f"#align(center, {table})") +
+        columns = [[width.text_em(label) for label in b.row_labels]]
+        columns += [[width.text_em(c), *(width.text_em(row[k]) for row in cell_texts(b.values))]
+                    for k, c in enumerate(b.col_labels)]
+        place = fitted if _surely_fits(width.table_pt(columns, HEATMAP_INSET_PT), line_pt) else fits
+        return (place(f"#align(center, {table})") +
                 f"#align(center, text(size: 8pt, {string(b.title + ' (rows: targets, columns: sources)')}))\n")
 
     def blocks(self, bs: tuple[Block, ...]) -> str:
         """Blocks in order; a figure goes to the right of the paragraphs around it, which
         saves the height it would take on its own."""
+        line = self.line_pt
         figures = [k for k, b in enumerate(bs) if isinstance(b, Figure)]
         if len(figures) != 1:
-            return "\n".join(self.block(b) for b in bs)
+            return "\n".join(self.block(b, line) for b in bs)
         k = figures[0]
         lo, hi = k, k + 1
         while lo > 0 and isinstance(bs[lo - 1], Para):
@@ -265,14 +302,21 @@ class TypstWriter:
         while hi < len(bs) and isinstance(bs[hi], Para):
             hi += 1
         if (lo, hi) == (k, k + 1):
-            return "\n".join(self.block(b) for b in bs)
-        beside = "\n".join(self.block(b) for b in (*bs[lo:k], *bs[k + 1:hi]))
+            return "\n".join(self.block(b, line) for b in bs)
+        image, image_pt = self._image(bs[k]), self._image_width_pt(bs[k])
+        beside_pt = None if line is None else line - image_pt - FIGURE_GUTTER_PT
+        beside = "\n".join(self.block(b, beside_pt) for b in (*bs[lo:k], *bs[k + 1:hi]))
         grid = (f"#grid(columns: (1fr, auto), column-gutter: 1.2em, align: (left + top, center + top), "
-                f"[\n{beside}\n], {self._image(bs[k])})\n")
-        return "\n".join([*(self.block(b) for b in bs[:lo]), grid, *(self.block(b) for b in bs[hi:])])
+                f"[\n{beside}\n], {image})\n")
+        return "\n".join([*(self.block(b, line) for b in bs[:lo]), grid, *(self.block(b, line) for b in bs[hi:])])
 
     def step(self, s: Step) -> dict[str, str]:
         return {"title": self.pieces((s.title,)), "body": self.blocks(s.blocks)}
+
+
+def _surely_fits(bound_pt: float, line_pt: float | None) -> bool:
+    """Whether content at most ``bound_pt`` wide fits a line of ``line_pt`` (unknown: no)."""
+    return line_pt is not None and bound_pt <= line_pt
 
 
 def _svg_size(svg: str) -> tuple[float, float]:

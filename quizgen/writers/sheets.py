@@ -19,11 +19,13 @@ import json
 import re
 import shlex
 import tempfile
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 import numpy as np
 import typst
@@ -53,6 +55,7 @@ MARGINS_CM = {"margin_x_cm": 1.8, "margin_top_cm": 1.5, "margin_bottom_cm": 2.1}
 QUESTION_GAP_PT = 12.0
 PT_PER_CM = 72 / 2.54
 MIX_STREAM = 0x5EE7  # separates the sheet's level shuffle from every problem seed
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -257,14 +260,13 @@ def packed_order(sheet: Sheet) -> list[int]:
 
 
 def _measure(sheet: Sheet) -> tuple[float, list[float]]:
-    """Heights in points of the sheet's header and of each question, as Typst lays them out."""
+    """Heights in points of the sheet's header and of each question, as Typst lays them out
+    (one Typst run: the header's height comes first, then the questions' in order)."""
     source, files = typst_source(sheet, "measure", dt.date(2000, 1, 1))
     with typst_workspace(source, files) as main:
-        root = str(main.parent)
-        header = json.loads(typst.query(str(main), "<header>", field="value", one=True, root=root,
-                                        ignore_system_fonts=True))
-        heights = json.loads(typst.query(str(main), "<question>", field="value", root=root, ignore_system_fonts=True))
-    return float(header), [float(h) for h in heights]
+        found = typst.query(str(main), "<height>", field="value", root=str(main.parent), ignore_system_fonts=True)
+    header, *heights = (float(h) for h in json.loads(found))
+    return header, heights
 
 
 def answer_space_cm(problem: Problem, kind: str) -> float:
@@ -292,8 +294,13 @@ def _meta(problem: Problem) -> str:
     return f"{problem.family} · {problem.difficulty} · seed {problem.seed}"
 
 
-def sheet_entries(sheet: Sheet, writer: "typ.TypstWriter | HtmlWriter") -> tuple[list[dict], list[dict]]:
-    """What the templates show per question and per answer, rendered by ``writer``.
+SHOWS_QUESTIONS = {"questions": True, "key": False, "both": True, "measure": True}
+SHOWS_ANSWERS = {"questions": False, "key": True, "both": True, "measure": False}
+
+
+def sheet_entries(sheet: Sheet, writer: "typ.TypstWriter | HtmlWriter", part: str) -> tuple[list[dict], list[dict]]:
+    """What the templates show per question and per answer in ``part``, rendered by
+    ``writer`` (a part without questions or answers gets an empty list, unrendered).
 
     A key entry leads with the full answer to the task; a multiple-choice question's key
     adds the question with every option, the right one marked and each wrong one with the
@@ -302,33 +309,33 @@ def sheet_entries(sheet: Sheet, writer: "typ.TypstWriter | HtmlWriter") -> tuple
     for number, (problem, kind) in enumerate(sheet.items, 1):
         s = problem.solution
         options = lettered_options(problem) if kind == "choice" else []
-        questions.append({
-            "number": number, "meta": _meta(problem), "prompt": writer.blocks(s.prompt),
-            "question": writer.pieces(s.question) if options else None,
-            "task": None if options else writer.blocks(s.task),
-            "options": [(o.letter, writer.fitted_pieces(o.pieces)) for o in options],
-            "columns": option_columns([o.pieces for o in options]) if options else 1,
-            "space": answer_space_cm(problem, kind),
-        })
-        answers.append({
-            "number": number, "meta": _meta(problem), "answer": writer.blocks(s.answer),
-            "question": writer.pieces(s.question) if options else None,
-            "options": [{"letter": o.letter, "text": writer.pieces(o.pieces), "right": o.right,
-                         "why": o.mistake.explanation if o.mistake else None} for o in options],
-            "steps": [writer.step(st) for st in s.steps],
-        })
+        if SHOWS_QUESTIONS[part]:
+            questions.append({
+                "number": number, "meta": _meta(problem), "prompt": writer.blocks(s.prompt),
+                "question": writer.pieces(s.question) if options else None,
+                "task": None if options else writer.blocks(s.task),
+                "options": [(o.letter, writer.fitted_pieces(o.pieces)) for o in options],
+                "columns": option_columns([o.pieces for o in options]) if options else 1,
+                "space": answer_space_cm(problem, kind),
+            })
+        if SHOWS_ANSWERS[part]:
+            answers.append({
+                "number": number, "meta": _meta(problem), "answer": writer.blocks(s.answer),
+                "question": writer.pieces(s.question) if options else None,
+                "options": [{"letter": o.letter, "text": writer.pieces(o.pieces), "right": o.right,
+                             "why": o.mistake.explanation if o.mistake else None} for o in options],
+                "steps": [writer.step(st) for st in s.steps],
+            })
     return questions, answers
 
 
 def _render(template: str, sheet: Sheet, writer: "typ.TypstWriter | HtmlWriter", part: str, date: dt.date,
             **extra: object) -> str:
-    questions, answers = sheet_entries(sheet, writer)
-    if part == "measure":
-        answers = []
+    questions, answers = sheet_entries(sheet, writer, part)
     return jinja_env().get_template(template).render(
         title=sheet.title, seed=sheet.seed, regenerate=sheet.regenerate, date=date, part=part,
-        student=sheet.student, letters=sheet.letters if part != "questions" else [],
-        questions=questions if part != "key" else [], answers=answers if part != "questions" else [], **extra,
+        student=sheet.student, letters=sheet.letters if SHOWS_ANSWERS[part] else [],
+        questions=questions, answers=answers, **extra,
     )
 
 
@@ -338,9 +345,9 @@ def _render(template: str, sheet: Sheet, writer: "typ.TypstWriter | HtmlWriter",
 def typst_source(sheet: Sheet, part: str, date: dt.date) -> tuple[str, dict[str, str]]:
     """Typst source for ``part`` ("questions", "key", "both", or "measure": the heights of the
     header and of every question) and the figure files it uses."""
-    writer = typ.TypstWriter()
-    layout = {**MARGINS_CM, "question_gap_pt": QUESTION_GAP_PT,
-              "text_width_cm": PAGE_CM[0] - 2 * MARGINS_CM["margin_x_cm"]}
+    text_width_cm = PAGE_CM[0] - 2 * MARGINS_CM["margin_x_cm"]
+    writer = typ.TypstWriter(line_pt=text_width_cm * PT_PER_CM)
+    layout = {**MARGINS_CM, "question_gap_pt": QUESTION_GAP_PT, "text_width_cm": text_width_cm}
     return _render("sheet/sheet.typ", sheet, writer, part, date, **layout), writer.files
 
 
@@ -407,20 +414,30 @@ def _make_dir(out_dir: Path) -> None:
         raise QuizgenError(f"cannot create {out_dir}: {exc.strerror or exc}") from None
 
 
-def write_sheet(sheet: Sheet, out_dir: Path, stem: str | None = None, *, key: str, formats: tuple[str, ...],
-                timestamp: float) -> list[Path]:
-    """Write one variant's files (named ``stem``, by default the sheet's own stem)."""
+def sheet_contents(sheet: Sheet, out_dir: Path, stem: str | None = None, *, key: str, formats: tuple[str, ...],
+                   timestamp: float, jobs: int = 1) -> dict[Path, bytes]:
+    """The path and bytes of every file of one variant (named ``stem``, by default the
+    sheet's own stem), made on ``jobs`` threads but not written."""
     date = dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).date()
-    _make_dir(out_dir)
-    written: dict[Path, bytes] = {}  # a sheet and its key are replaced together or not at all
-    for part, path in sheet_files(out_dir, stem or sheet.stem, key=key, formats=formats):
+
+    def make(part: str, path: Path) -> bytes:
         if path.suffix == ".pdf":
             source, files = typst_source(sheet, part, date)
-            written[path] = compile_pdf(source, files, timestamp)
-        else:
-            written[path] = html_page(sheet, part, date).encode("utf-8")
-    write_together(written)
-    return list(written)
+            return compile_pdf(source, files, timestamp)
+        return html_page(sheet, part, date).encode("utf-8")
+
+    parts = sheet_files(out_dir, stem or sheet.stem, key=key, formats=formats)
+    return dict(zip((path for _, path in parts), in_threads(make, parts, jobs)))
+
+
+def write_sheet(sheet: Sheet, out_dir: Path, stem: str | None = None, *, key: str, formats: tuple[str, ...],
+                timestamp: float, jobs: int = 1) -> list[Path]:
+    """Write one variant's files (named ``stem``, by default the sheet's own stem), made
+    on ``jobs`` threads (a sheet and its key at once)."""
+    _make_dir(out_dir)
+    contents = sheet_contents(sheet, out_dir, stem, key=key, formats=formats, timestamp=timestamp, jobs=jobs)
+    write_together(contents)  # a sheet and its key are replaced together or not at all
+    return list(contents)
 
 
 # --------------------------------------------------------------------------- class roster
@@ -485,25 +502,61 @@ def _key_note(rows: list[RosterRow]) -> str:
 
 
 def write_class(plan: SheetPlan, base_seed: int, students: int, names: list[str] | None, *, names_file: Path | None,
-                title: str | None, out_dir: Path, key: str, formats: tuple[str, ...],
-                timestamp: float) -> Iterator[tuple[Path, bool]]:
+                title: str | None, out_dir: Path, key: str, formats: tuple[str, ...], timestamp: float,
+                jobs: int = 1, progress: Callable[[int], None] | None = None) -> Iterator[tuple[Path, bool]]:
     """Write every student's variant and, for a class (several students or a names file),
-    the roster; yield each file as it is written, with whether it replaced an existing one."""
+    the roster; yield each file as it is written, with whether it replaced an existing one.
+
+    Variants are made on ``jobs`` threads (Typst compiles without holding Python's global
+    lock; a single variant makes its sheet and key at once) and written here in student
+    order, so the files are the same for any ``jobs``; ``progress`` is told of each
+    variant written."""
     class_list = students > 1 or names is not None
-    rows = []
-    for number, seed in enumerate(variant_seeds(base_seed, students), 1):
+    variant_jobs, part_jobs = (min(jobs, students), 1) if students > 1 else (1, jobs)
+
+    def make(number: int, seed: int) -> tuple[Sheet, dict[Path, bytes]]:
         student = names[number - 1] if names is not None else None
         sheet = plan.sheet(seed, title, student, number if class_list else None)
-        existed = {path for _, path in sheet_files(out_dir, sheet.stem, key=key, formats=formats) if path.exists()}
-        written = write_sheet(sheet, out_dir, key=key, formats=formats, timestamp=timestamp)
-        yield from ((path, path in existed) for path in written)
-        rows.append(roster_row(number, sheet, written))
+        return sheet, sheet_contents(sheet, out_dir, key=key, formats=formats, timestamp=timestamp, jobs=part_jobs)
+
+    _make_dir(out_dir)
+    rows = []
+    variants = in_threads(make, list(enumerate(variant_seeds(base_seed, students), 1)), variant_jobs)
+    for number, (sheet, contents) in enumerate(variants, 1):
+        existed = {path for path in contents if path.exists()}
+        write_together(contents)
+        yield from ((path, path in existed) for path in contents)
+        rows.append(roster_row(number, sheet, list(contents)))
+        if progress is not None:
+            progress(1)
     if class_list:
         stem = plan.stem(title, "roster", f"seed{base_seed}")
         existed = {path for path in roster_files(out_dir, stem) if path.exists()}
         command = plan.class_command(base_seed, students, names_file, title)
         written = write_roster(rows, out_dir, stem, title or plan.title, command, timestamp)
         yield from ((path, path in existed) for path in written)
+
+
+def in_threads(func: Callable[..., R], items: list[tuple], jobs: int) -> Iterator[R]:
+    """``func(*item)`` for every item, on ``jobs`` threads, yielded in the order of the
+    items; at most two per thread are made ahead of the one the caller waits for, so
+    memory stays flat. Threads, not processes: a process forked after Typst has run can
+    deadlock, and Typst releases the global lock while it compiles."""
+    if jobs <= 1:
+        yield from (func(*item) for item in items)
+        return
+    with ThreadPoolExecutor(jobs, thread_name_prefix="quizgen-sheet") as pool:
+        ahead: deque[Future[R]] = deque()
+        try:
+            for item in items:
+                ahead.append(pool.submit(func, *item))
+                if len(ahead) > 2 * jobs:
+                    yield ahead.popleft().result()
+            while ahead:
+                yield ahead.popleft().result()
+        finally:  # on an error or an interrupt, start nothing more
+            for future in ahead:
+                future.cancel()
 
 
 def read_names(path: Path) -> list[str]:
