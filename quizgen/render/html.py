@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 from typing import Callable
 
@@ -41,22 +42,27 @@ def mathml_display(node: Math) -> str:
     return latex2mathml.converter.convert(latex(node), display="block")
 
 
+# The MathJax of a formula is remembered: equal formulas recur, within a note (a matrix in
+# the prompt, the steps and the answer) and across notes (symbols such as Q_j).
+@lru_cache(maxsize=4096)
 def mathjax_inline(node: Math) -> str:
     """Inline MathJax; a long row vector inside is cut into chunks the line may wrap between."""
     pieces = breakable(node)
     return _mathjax(latex(node), False) if pieces is None else _wrapping(pieces, False)
 
 
+@lru_cache(maxsize=4096)
 def mathjax_display(node: Math) -> str:
     """Display MathJax. A list of formulas (``W_Q = …, W_K = …``) becomes one part each,
     side by side where they fit and stacked on a phone; a part too wide for the screen
     scrolls inside its own box; long row vectors wrap in chunks."""
     parts = _display_parts(node)
-    if len(parts) == 1 and breakable(node) is None:
+    cuts = [breakable(part) for part in parts]
+    if cuts == [None]:
         return escape(r"\[" + cloze_safe(latex(node)) + r"\]", quote=False)
     html = []
-    for i, part in enumerate(parts):
-        pieces = breakable(part) or [latex(part)]
+    for i, (part, cut) in enumerate(zip(parts, cuts)):
+        pieces = cut or [latex(part)]
         if i < len(parts) - 1:
             pieces[-1] += ","
         html.append(f'<span class="part">{_wrapping(pieces, True)}</span>')
@@ -78,7 +84,13 @@ def _display_parts(node: Math) -> list[Math]:
 
 def _identifiers(pieces: tuple[Inline, ...]) -> tuple[Inline, ...]:
     """Pieces with the identifiers in their text (``S_0``) as math, as a card typesets them."""
-    return tuple(q for p in pieces for q in (prose(p) if isinstance(p, str) else (p,)))
+    return tuple(q for p in pieces for q in (_prose(p) if isinstance(p, str) else (p,)))
+
+
+@lru_cache(maxsize=8192)
+def _prose(text: str) -> tuple[Inline, ...]:
+    """``prose``, remembered: the same sentences and step titles recur in note after note."""
+    return prose(text)
 
 
 def _holds_records(b: Table) -> bool:

@@ -30,15 +30,16 @@ from pathlib import Path
 from typing import Callable
 
 import genanki
-from markupsafe import Markup
+import markupsafe
 
 from quizgen.decks import DeckDefinition, Section
 from quizgen.errors import QuizgenError
 from quizgen.facts import FACTS, Cloze, Fact
 from quizgen.model.choices import lettered_options
+from quizgen.model.content import Step
 from quizgen.model.problem import Problem
 from quizgen.render.html import HtmlWriter
-from quizgen.resources import jinja_env, shipped
+from quizgen.resources import shipped
 from quizgen.typed import typed_answer
 from quizgen.writers.manifest import Manifest, NoteRecord, manifest_path, read_manifest
 from quizgen.writers.output import MAX_TIMESTAMP, write_together
@@ -164,42 +165,65 @@ def anki_tags(problem: Problem, kind: str, deck_id: int) -> tuple[str, ...]:
 
 def _source(problem: Problem) -> str:
     """Where the note comes from and the command that shows it again."""
-    command = (Markup("--case {}").format(problem.seed) if isinstance(problem.seed, str)
-               else Markup("--seed {} --difficulty {}").format(problem.seed, problem.difficulty))
-    return Markup("{0} · seed {1} · {2} · regenerate: <code>quizgen show {0} {3}</code>").format(
-        problem.family, problem.seed, problem.difficulty, command)
+    family, seed = markupsafe.escape(problem.family), markupsafe.escape(problem.seed)
+    command = (f"--case {seed}" if isinstance(problem.seed, str)
+               else f"--seed {seed} --difficulty {markupsafe.escape(problem.difficulty)}")
+    return (f"{family} · seed {seed} · {markupsafe.escape(problem.difficulty)} · "
+            f"regenerate: <code>quizgen show {family} {command}</code>")
 
 
-def _front(prompt: Markup, question: Markup) -> str:
+# The card fields below are HTML put together from pieces the HtmlWriter has rendered
+# (markupsafe.Markup, already safe); every other value goes through markupsafe.escape,
+# as an autoescaping Jinja template would do.
+
+def _front(prompt: str, question: str) -> str:
     """The front of a problem note: the problem, then the one question it asks."""
-    return Markup('<div class="prompt">{}</div>\n<div class="question">{}</div>\n').format(prompt, question)
+    return f'<div class="prompt">{prompt}</div>\n<div class="question">{question}</div>\n'
+
+
+def _steps(writer: HtmlWriter, steps: tuple[Step, ...]) -> str:
+    """The worked steps, collapsed under a summary line."""
+    items = "".join(f'<li><div class="step-title">{writer.pieces((s.title,))}</div>{writer.blocks(s.blocks)}</li>\n'
+                    for s in steps)
+    return f'<details class="steps"><summary>Worked steps</summary>\n<ol class="steps">\n{items}</ol>\n</details>\n'
+
+
+def _answer(answer: str, verdict: str) -> str:
+    """The top of a note's back: the full answer, then the verdict on the question."""
+    return f'<div class="answer">{answer}</div>\n<div class="verdict">{verdict}</div>\n'
+
+
+def _choice_fields(problem: Problem, writer: HtmlWriter, answer: str, steps: str) -> tuple[str, str]:
+    """The lettered options, and the back: the answer, the right letter, and the mistake
+    behind each wrong option. Each option is rendered once, for both fields."""
+    options = [(o, markupsafe.escape(o.letter), writer.pieces(o.pieces)) for o in lettered_options(problem)]
+    listed = "".join(f'<li><span class="letter">{letter}.</span><span class="option">{html}</span></li>\n'
+                     for _, letter, html in options)
+    letter, html = next((letter, html) for o, letter, html in options if o.right)
+    mistakes = "".join(
+        f'<li class="mistake"><b>{letter}</b> {html} is wrong: it {writer.pieces((o.mistake.explanation,))} '
+        f'<span class="name">({markupsafe.escape(o.mistake.name)})</span></li>\n'
+        for o, letter, html in options if o.mistake is not None)
+    back = _answer(answer, f"{letter} is right: {html}") + f'<ul class="mistakes">\n{mistakes}</ul>\n' + steps
+    return f'<ol class="options">\n{listed}</ol>\n', back
 
 
 def problem_note(problem: Problem, kind: str, deck_name: str, deck_id: int, writer: HtmlWriter) -> NoteData:
     """A basic, multiple-choice or typed-answer note for one problem."""
-    env = jinja_env()
     s = problem.solution
     front = _front(writer.blocks(s.prompt), writer.pieces(s.question))
-    steps = [writer.step(st) for st in s.steps]
-    if kind in ("basic", "typed"):
-        back = env.get_template("anki/basic_back.html").render(
-            choice=writer.pieces(s.choice), answer=writer.blocks(s.answer), steps=steps)
-        fields = (front, back, problem.id, _source(problem))
+    answer, steps = writer.blocks(s.answer), _steps(writer, s.steps)
+    source = _source(problem)
+    if kind == "choice":
+        options, back = _choice_fields(problem, writer, answer, steps)
+        fields = (front, options, back, problem.id, source)
+    else:
+        back = _answer(answer, writer.pieces(s.choice)) + steps
+        fields = (front, back, problem.id, source)
         if kind == "typed":
             typed = typed_answer(problem)
-            front = env.get_template("anki/typed_front.html").render(
-                prompt=writer.blocks(s.prompt), question=writer.pieces(s.question), instruction=typed.instruction)
-            fields = (front, escape(typed.expected), back, problem.id, _source(problem))
-    else:
-        options = [{"letter": o.letter, "html": writer.pieces(o.pieces), "right": o.right,
-                    "mistake": o.mistake.name if o.mistake else "",
-                    "explanation": writer.pieces((o.mistake.explanation,)) if o.mistake else ""}
-                   for o in lettered_options(problem)]
-        right = next(o for o in options if o["right"])
-        options_html = env.get_template("anki/choice_options.html").render(options=options)
-        answer = env.get_template("anki/choice_answer.html").render(
-            answer=writer.blocks(s.answer), right=right, options=options, steps=steps)
-        fields = (front, options_html, answer, problem.id, _source(problem))
+            front += f'<div class="format">Type {markupsafe.escape(typed.instruction)}.</div>\n'
+            fields = (front, escape(typed.expected), back, problem.id, source)
     return NoteData(note_guid(deck_id, kind, problem.family, problem.version, problem.seed), kind, fields,
                     anki_tags(problem, kind, deck_id), deck_name,
                     f"{search_term('ProblemId', problem.id)} tag:{deck_tag(deck_id)}")
