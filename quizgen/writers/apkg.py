@@ -24,14 +24,15 @@ import sqlite3
 import tempfile
 import zipfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import genanki
 import markupsafe
 
+from quizgen.batch import PROBLEMS_PER_JOB, available_cores, parallel_map
 from quizgen.decks import DeckDefinition, Section
 from quizgen.errors import QuizgenError
 from quizgen.facts import FACTS, Cloze, Fact
@@ -244,16 +245,50 @@ def fact_note(fact: Fact, deck_name: str, deck_id: int, writer: HtmlWriter) -> N
 
 
 def deck_notes(definition: DeckDefinition, writer: HtmlWriter,
-               tick: Callable[[int], None] = lambda n: None) -> list[NoteData]:
-    """Every note of a deck, section by section in file order, then the facts."""
+               tick: Callable[[int], None] = lambda n: None, jobs: int = 1) -> list[NoteData]:
+    """Every note of a deck, section by section in file order, then the facts.
+
+    With ``jobs`` > 1 the families are drawn and rendered on that many processes
+    (``DeckDefinition.by_family``), each with a copy of ``writer`` whose figures join
+    ``writer.media``; the notes are the same for any number of jobs.
+    """
     by_section: dict[Section, list[NoteData]] = {s: [] for s in definition.sections}
-    for section, problem in definition.draw():
-        by_section[section].append(
-            problem_note(problem, section.kind, definition.subdeck_name(section), definition.id, writer))
-        tick(1)
+    if jobs == 1:
+        for section, note in _problem_notes(definition, writer):
+            by_section[section].append(note)
+            tick(1)
+    else:
+        parts = ((part, replace(writer, media={})) for part in definition.by_family())
+        for notes, media in parallel_map(_family_notes, parts, jobs):
+            for section, note in notes:
+                by_section[section].append(note)
+            writer.media.update(media)
+            tick(len(notes))
     notes = [note for section_notes in by_section.values() for note in section_notes]
     notes += [fact_note(f, definition.facts_deck, definition.id, writer) for f in FACTS if f.topic in definition.facts]
     return notes
+
+
+def _problem_notes(definition: DeckDefinition, writer: HtmlWriter) -> Iterator[tuple[Section, NoteData]]:
+    """The deck's problem notes in drawing order, each with its section."""
+    for section, problem in definition.draw():
+        yield section, problem_note(problem, section.kind, definition.subdeck_name(section), definition.id, writer)
+
+
+def _family_notes(work: tuple[DeckDefinition, HtmlWriter]) -> tuple[list[tuple[Section, NoteData]], dict[str, str]]:
+    """One family's part of a deck (a task for a worker process): its notes, and the
+    figures the writer collected for them."""
+    part, writer = work
+    return list(_problem_notes(part, writer)), writer.media
+
+
+def deck_jobs(definition: DeckDefinition, wanted: int | None) -> int:
+    """How many processes build a deck: ``wanted`` if given, else every core, but one per
+    ``PROBLEMS_PER_JOB`` problems at most (starting a worker costs more than a small deck
+    takes); never more than the deck has families."""
+    if wanted is None:
+        wanted = min(available_cores(), definition.size // PROBLEMS_PER_JOB)
+    return max(1, min(wanted, len({s.family for s in definition.sections})))
 
 
 def subdeck_id(deck_id: int, name: str) -> int:
@@ -431,17 +466,20 @@ def write_package(path: Path, collection: bytes, media: dict[str, str]) -> None:
 
 def write_deck(definition: DeckDefinition, out_dir: Path, timestamp: int,
                tick: Callable[[int], None] = lambda n: None,
-               announce: Callable[[BuildReport], None] = lambda report: None) -> BuildReport:
+               announce: Callable[[BuildReport], None] = lambda report: None,
+               jobs: int = 1) -> BuildReport:
     """Build one deck into ``out_dir``: the .apkg and its manifest, replaced together.
 
-    ``announce`` gets the report when both files are complete, before they replace the
-    old ones, so the list of retired notes is shown before the manifest changes.
+    ``tick`` is told how many notes are done as they are; ``announce`` gets the report
+    when both files are complete, before they replace the old ones, so the list of retired
+    notes is shown before the manifest changes. ``jobs``: processes to use (``deck_jobs``
+    chooses for the command line); the files are the same for any number.
     """
     out_dir = Path(out_dir)
     manifest_file = manifest_path(out_dir, definition.stem)
     previous = previous_build(definition, out_dir)  # checked before anything is written
     writer = HtmlWriter(card_tables=True)
-    notes = deck_notes(definition, writer, tick)
+    notes = deck_notes(definition, writer, tick, jobs)
     apkg = out_dir / f"{definition.stem}.apkg"
     manifest, mtimes, report = plan_build(definition, notes, previous, timestamp, apkg)
     try:
