@@ -24,7 +24,7 @@ import sqlite3
 import tempfile
 import zipfile
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 from typing import Callable, Iterator
@@ -130,12 +130,13 @@ class NoteData:
     tags: tuple[str, ...]
     deck_name: str
     search: str  # an Anki search that finds this note (GUIDs cannot be searched for)
+    # What an import would change, hashed where the note is made (by a worker, when a deck
+    # is built on several processes); the deck is left out, since an import never moves cards.
+    content_hash: str = field(init=False)
 
-    @property
-    def content_hash(self) -> str:
-        """What an import would change; the deck is left out, since an import never moves cards."""
+    def __post_init__(self) -> None:
         payload = json.dumps([self.kind, self.fields, self.tags], ensure_ascii=False)
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        object.__setattr__(self, "content_hash", hashlib.sha256(payload.encode("utf-8")).hexdigest())
 
 
 def note_guid(deck_id: int, kind: str, family: str, version: int, seed: int | str) -> str:
