@@ -12,7 +12,7 @@ import shlex
 import sys
 import textwrap
 from contextlib import contextmanager
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -389,15 +389,17 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None, 
     for definition in definitions:
         previous_build(definition, out_dir)  # every manifest checked before anything is written
 
-    def announce(report: BuildReport) -> None:  # called before the deck's manifest is replaced
+    def announce(report: BuildReport, below_bar: bool) -> None:  # called before the deck's manifest is replaced
+        if below_bar:  # the deck's progress bar is still on its line
+            click.echo(err=True)
         click.echo(report.summary())
 
     click.echo(f"building {len(definitions)} deck(s) from {source} into {out_dir}/", err=True)
     with written_together():  # every file of the build is replaced at the end, or none
         for definition in definitions:
             with _progress(definition.size, definition.stem, show=not quiet) as step:
-                write_deck(definition, out_dir, stamp, step or (lambda n: None), announce,
-                           deck_jobs(definition, jobs))
+                write_deck(definition, out_dir, stamp, step or (lambda n: None),
+                           partial(announce, below_bar=step is not None), deck_jobs(definition, jobs))
             if definition.sections:  # one printable sheet per deck: a question from each section, and its key
                 deck_sheet = plan_from_deck(definition, 1).sheet(definition.seed)
                 try:
