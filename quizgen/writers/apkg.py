@@ -259,8 +259,11 @@ def deck_notes(definition: DeckDefinition, writer: HtmlWriter,
             by_section[section].append(note)
             tick(1)
     else:
-        parts = ((part, replace(writer, media={})) for part in definition.by_family())
-        for notes, media in parallel_map(_family_notes, parts, jobs):
+        # the largest families first, and a short queue (a window of one family per job), so
+        # that no process idles at the end while another still has families waiting
+        largest_first = sorted(definition.by_family(), key=lambda part: -part.size)
+        parts = ((part, replace(writer, media={})) for part in largest_first)
+        for notes, media in parallel_map(_family_notes, parts, jobs, window=jobs):
             for section, note in notes:
                 by_section[section].append(note)
             writer.media.update(media)
