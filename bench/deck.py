@@ -1,12 +1,15 @@
 """Benchmark: building an N-note Anki deck, against genanki writing the same notes and media.
 
-Usage: python bench/deck.py [--notes 1000 3000 10000]
+Usage: python bench/deck.py [--notes 1000 3000 10000] [--jobs N]
 For each N: quizgen's build of a deck with N problem notes (every family in turn, basic and
-multiple choice). The floor: genanki writing the *same* package, read back from quizgen's
-.apkg (the same note types, decks, final field text, tags, GUIDs and media files; the media
-are put on disk beforehand, untimed, because genanki reads them from files). Prints both
-times, the time per note, the ratios (wall time, and CPU time, which a busy machine
-disturbs less) and the peak memory of this process so far (the sizes run in increasing order). Goal (issue 13): 10,000 notes at most 5× the floor.
+multiple choice), on ``--jobs`` processes (default: as ``quizgen build`` chooses, every
+core for a deck this large). The floor: genanki writing the *same* package, read back from
+quizgen's .apkg (the same note types, decks, final field text, tags, GUIDs and media files;
+the media are put on disk beforehand, untimed, because genanki reads them from files).
+Prints both times, the time per note, the ratios (wall time, and CPU time of every process,
+workers included, which a busy machine disturbs less) and the peak memory of this process
+and of the largest worker so far (the sizes run in increasing order). Goal (issue 13):
+10,000 notes at most 5× the floor.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from measure import machine  # (also puts this working tree first on sys.path)
 
 from quizgen.decks import load_deck
 from quizgen.families import FAMILIES
-from quizgen.writers.apkg import write_deck
+from quizgen.writers.apkg import deck_jobs, write_deck
 
 STAMP = 1_800_000_000
 
@@ -85,27 +88,38 @@ def genanki_floor(apkg: Path, folder: Path) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the build's workers)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notes", type=int, nargs="+", default=[1000, 3000, 10000])
+    parser.add_argument("--jobs", type=int, default=None, help="processes (default: as quizgen build chooses)")
     args = parser.parse_args()
     print(machine())
-    print(f"{'notes':>6} {'quizgen s':>9} {'ms/note':>7} {'genanki s':>9} {'ms/note':>7} {'× floor':>7} "
-          f"{'CPU s':>6} {'genanki CPU s':>13} {'× floor (CPU)':>13} {'apkg MB':>7} {'peak MB':>7}")
+    print(f"{'notes':>6} {'jobs':>4} {'quizgen s':>9} {'ms/note':>7} {'genanki s':>9} {'ms/note':>7} "
+          f"{'× floor':>7} {'CPU s':>6} {'genanki CPU s':>13} {'× floor (CPU)':>13} {'apkg MB':>7} "
+          f"{'peak MB':>7} {'worker MB':>9}")
     for notes in args.notes:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             definition = load_deck(deck_file(folder, notes))
             assert definition.size == notes
-            start, cpu = time.perf_counter(), time.process_time()
-            write_deck(definition, folder / "out", STAMP)
-            ours, ours_cpu = time.perf_counter() - start, time.process_time() - cpu
+            jobs = deck_jobs(definition, args.jobs)
+            start, cpu = time.perf_counter(), cpu_seconds()
+            write_deck(definition, folder / "out", STAMP, jobs=jobs)
+            ours, ours_cpu = time.perf_counter() - start, cpu_seconds() - cpu
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+            worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1e3
             apkg = folder / "out" / "bench.apkg"
             floor, floor_cpu = genanki_floor(apkg, folder)
-            print(f"{notes:>6} {ours:>9.2f} {ours / notes * 1e3:>7.2f} {floor:>9.2f} {floor / notes * 1e3:>7.2f} "
-                  f"{ours / floor:>7.1f} {ours_cpu:>6.2f} {floor_cpu:>13.2f} {ours_cpu / floor_cpu:>13.1f} "
-                  f"{apkg.stat().st_size / 1e6:>7.1f} {peak:>7.0f}", flush=True)
+            print(f"{notes:>6} {jobs:>4} {ours:>9.2f} {ours / notes * 1e3:>7.2f} {floor:>9.2f} "
+                  f"{floor / notes * 1e3:>7.2f} {ours / floor:>7.1f} {ours_cpu:>6.2f} {floor_cpu:>13.2f} "
+                  f"{ours_cpu / floor_cpu:>13.1f} {apkg.stat().st_size / 1e6:>7.1f} {peak:>7.0f} "
+                  f"{worker_peak:>9.0f}", flush=True)
     print(machine())
 
 

@@ -12,7 +12,7 @@ import shlex
 import sys
 import textwrap
 from contextlib import contextmanager
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -357,13 +357,19 @@ def init(folder: Path) -> None:
 @click.option("--timestamp", type=float, default=None,
               help="Build time for new and changed notes (whole Unix seconds); default SOURCE_DATE_EPOCH, "
                    "else now. Leave it out for decks you import again: Anki applies only newer notes.")
-def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes to use (default: every core, one per 1,000 problems of a deck); the files are the "
+                   "same for any number.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None, jobs: int | None,
+          quiet: bool) -> None:
     """Build Anki decks (.apkg) and a printable sheet per deck; with no file, every deck in decks/.
 
     A rebuild reports how many notes are new, changed, unchanged or retired since the
     last build into the same folder. Import the .apkg again in Anki: changed notes update
     in place and keep their review history; unchanged notes are left as they are. The
     files of a build replace the old ones together, once every one of them is complete.
+    A large deck is built on every core; a progress bar shows on a terminal.
 
     \b
     Examples:
@@ -373,7 +379,7 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None) 
     """
     from quizgen.batch import available_cores
     from quizgen.decks import check_distinct, load_deck
-    from quizgen.writers.apkg import BuildReport, previous_build, write_deck
+    from quizgen.writers.apkg import BuildReport, deck_jobs, previous_build, write_deck
     from quizgen.writers.output import build_timestamp, written_together
     from quizgen.writers.sheets import plan_from_deck, write_sheet
 
@@ -384,14 +390,17 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None) 
     for definition in definitions:
         previous_build(definition, out_dir)  # every manifest checked before anything is written
 
-    def announce(report: BuildReport) -> None:  # called before the deck's manifest is replaced
+    def announce(report: BuildReport, below_bar: bool) -> None:  # called before the deck's manifest is replaced
+        if below_bar:  # the deck's progress bar is still on its line
+            click.echo(err=True)
         click.echo(report.summary())
 
     click.echo(f"building {len(definitions)} deck(s) from {source} into {out_dir}/", err=True)
     with written_together():  # every file of the build is replaced at the end, or none
         for definition in definitions:
-            with _progress(definition.size, definition.stem, show=True) as step:
-                write_deck(definition, out_dir, stamp, step or (lambda n: None), announce)
+            with _progress(definition.size, definition.stem, show=not quiet) as step:
+                write_deck(definition, out_dir, stamp, step or (lambda n: None),
+                           partial(announce, below_bar=step is not None), deck_jobs(definition, jobs))
             if definition.sections:  # one printable sheet per deck: a question from each section, and its key
                 deck_sheet = plan_from_deck(definition, 1).sheet(definition.seed)
                 try:

@@ -26,7 +26,7 @@ import hashlib
 import json
 import sys
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -130,6 +130,13 @@ class DeckDefinition:
         for section, problem in self.draw():
             drawn[section].append(problem)
         return list(drawn.items())
+
+    def by_family(self) -> list[DeckDefinition]:
+        """The deck cut into one deck per family, in drawing order, to draw them apart (in
+        parallel): a draw is skipped only for inputs of its own family, so each part draws
+        exactly the problems the whole deck draws for its family."""
+        families = sorted({s.family for s in self.sections})
+        return [replace(self, sections=tuple(s for s in self.sections if s.family == f)) for f in families]
 
 
 def _distinct_problems(definition: DeckDefinition, section: Section, seen: set[str]) -> Iterator[Problem]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 from typing import Callable
 
@@ -41,22 +42,29 @@ def mathml_display(node: Math) -> str:
     return latex2mathml.converter.convert(latex(node), display="block")
 
 
+# The MathJax of a formula is remembered: equal formulas recur, within a note (a matrix in
+# the prompt, the steps and the answer) and across notes (symbols such as Q_j). The caches
+# are kept small: thousands of formula trees held alive slow the garbage collector down
+# more than the extra hits save.
+@lru_cache(maxsize=256)
 def mathjax_inline(node: Math) -> str:
     """Inline MathJax; a long row vector inside is cut into chunks the line may wrap between."""
     pieces = breakable(node)
     return _mathjax(latex(node), False) if pieces is None else _wrapping(pieces, False)
 
 
+@lru_cache(maxsize=256)
 def mathjax_display(node: Math) -> str:
     """Display MathJax. A list of formulas (``W_Q = …, W_K = …``) becomes one part each,
     side by side where they fit and stacked on a phone; a part too wide for the screen
     scrolls inside its own box; long row vectors wrap in chunks."""
     parts = _display_parts(node)
-    if len(parts) == 1 and breakable(node) is None:
+    cuts = [breakable(part) for part in parts]
+    if cuts == [None]:
         return escape(r"\[" + cloze_safe(latex(node)) + r"\]", quote=False)
     html = []
-    for i, part in enumerate(parts):
-        pieces = breakable(part) or [latex(part)]
+    for i, (part, cut) in enumerate(zip(parts, cuts)):
+        pieces = cut or [latex(part)]
         if i < len(parts) - 1:
             pieces[-1] += ","
         html.append(f'<span class="part">{_wrapping(pieces, True)}</span>')
@@ -79,6 +87,13 @@ def _display_parts(node: Math) -> list[Math]:
 def _identifiers(pieces: tuple[Inline, ...]) -> tuple[Inline, ...]:
     """Pieces with the identifiers in their text (``S_0``) as math, as a card typesets them."""
     return tuple(q for p in pieces for q in (prose(p) if isinstance(p, str) else (p,)))
+
+
+@lru_cache(maxsize=1024)
+def _text_html(text: str, inline_math: Callable[[Math], str]) -> str:
+    """A text piece as HTML, its identifiers typeset as math; remembered, since the same
+    sentences and step titles recur note after note."""
+    return "".join(escape(p, quote=False) if isinstance(p, str) else inline_math(p) for p in prose(text))
 
 
 def _holds_records(b: Table) -> bool:
@@ -125,8 +140,8 @@ class HtmlWriter:
 
     def pieces(self, pieces: tuple[Inline, ...]) -> Markup:
         """Text and inline math; identifiers in the text (``W_Q``) are typeset as math."""
-        return Markup("".join(escape(p, quote=False) if isinstance(p, str) else self.inline_math(p)
-                              for p in _identifiers(pieces)))
+        return Markup("".join(_text_html(p, self.inline_math) if isinstance(p, str) else self.inline_math(p)
+                              for p in pieces))
 
     def fitted_pieces(self, pieces: tuple[Inline, ...]) -> Markup:
         """The same as ``pieces``: a page fits what is too wide with its own script."""

@@ -24,21 +24,23 @@ import sqlite3
 import tempfile
 import zipfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import genanki
-from markupsafe import Markup
+import markupsafe
 
+from quizgen.batch import PROBLEMS_PER_JOB, available_cores, parallel_map
 from quizgen.decks import DeckDefinition, Section
 from quizgen.errors import QuizgenError
 from quizgen.facts import FACTS, Cloze, Fact
 from quizgen.model.choices import lettered_options
+from quizgen.model.content import Step
 from quizgen.model.problem import Problem
 from quizgen.render.html import HtmlWriter
-from quizgen.resources import jinja_env, shipped
+from quizgen.resources import shipped
 from quizgen.typed import typed_answer
 from quizgen.writers.manifest import Manifest, NoteRecord, manifest_path, read_manifest
 from quizgen.writers.output import MAX_TIMESTAMP, write_together
@@ -128,12 +130,13 @@ class NoteData:
     tags: tuple[str, ...]
     deck_name: str
     search: str  # an Anki search that finds this note (GUIDs cannot be searched for)
+    # What an import would change, hashed where the note is made (by a worker, when a deck
+    # is built on several processes); the deck is left out, since an import never moves cards.
+    content_hash: str = field(init=False)
 
-    @property
-    def content_hash(self) -> str:
-        """What an import would change; the deck is left out, since an import never moves cards."""
+    def __post_init__(self) -> None:
         payload = json.dumps([self.kind, self.fields, self.tags], ensure_ascii=False)
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        object.__setattr__(self, "content_hash", hashlib.sha256(payload.encode("utf-8")).hexdigest())
 
 
 def note_guid(deck_id: int, kind: str, family: str, version: int, seed: int | str) -> str:
@@ -164,42 +167,65 @@ def anki_tags(problem: Problem, kind: str, deck_id: int) -> tuple[str, ...]:
 
 def _source(problem: Problem) -> str:
     """Where the note comes from and the command that shows it again."""
-    command = (Markup("--case {}").format(problem.seed) if isinstance(problem.seed, str)
-               else Markup("--seed {} --difficulty {}").format(problem.seed, problem.difficulty))
-    return Markup("{0} · seed {1} · {2} · regenerate: <code>quizgen show {0} {3}</code>").format(
-        problem.family, problem.seed, problem.difficulty, command)
+    family, seed = markupsafe.escape(problem.family), markupsafe.escape(problem.seed)
+    command = (f"--case {seed}" if isinstance(problem.seed, str)
+               else f"--seed {seed} --difficulty {markupsafe.escape(problem.difficulty)}")
+    return (f"{family} · seed {seed} · {markupsafe.escape(problem.difficulty)} · "
+            f"regenerate: <code>quizgen show {family} {command}</code>")
 
 
-def _front(prompt: Markup, question: Markup) -> str:
+# The card fields below are HTML put together from pieces the HtmlWriter has rendered
+# (markupsafe.Markup, already safe); every other value goes through markupsafe.escape,
+# as an autoescaping Jinja template would do.
+
+def _front(prompt: str, question: str) -> str:
     """The front of a problem note: the problem, then the one question it asks."""
-    return Markup('<div class="prompt">{}</div>\n<div class="question">{}</div>\n').format(prompt, question)
+    return f'<div class="prompt">{prompt}</div>\n<div class="question">{question}</div>\n'
+
+
+def _steps(writer: HtmlWriter, steps: tuple[Step, ...]) -> str:
+    """The worked steps, collapsed under a summary line."""
+    items = "".join(f'<li><div class="step-title">{writer.pieces((s.title,))}</div>{writer.blocks(s.blocks)}</li>\n'
+                    for s in steps)
+    return f'<details class="steps"><summary>Worked steps</summary>\n<ol class="steps">\n{items}</ol>\n</details>\n'
+
+
+def _answer(answer: str, verdict: str) -> str:
+    """The top of a note's back: the full answer, then the verdict on the question."""
+    return f'<div class="answer">{answer}</div>\n<div class="verdict">{verdict}</div>\n'
+
+
+def _choice_fields(problem: Problem, writer: HtmlWriter, answer: str, steps: str) -> tuple[str, str]:
+    """The lettered options, and the back: the answer, the right letter, and the mistake
+    behind each wrong option. Each option is rendered once, for both fields."""
+    options = [(o, markupsafe.escape(o.letter), writer.pieces(o.pieces)) for o in lettered_options(problem)]
+    listed = "".join(f'<li><span class="letter">{letter}.</span><span class="option">{html}</span></li>\n'
+                     for _, letter, html in options)
+    letter, html = next((letter, html) for o, letter, html in options if o.right)
+    mistakes = "".join(
+        f'<li class="mistake"><b>{letter}</b> {html} is wrong: it {writer.pieces((o.mistake.explanation,))} '
+        f'<span class="name">({markupsafe.escape(o.mistake.name)})</span></li>\n'
+        for o, letter, html in options if o.mistake is not None)
+    back = _answer(answer, f"{letter} is right: {html}") + f'<ul class="mistakes">\n{mistakes}</ul>\n' + steps
+    return f'<ol class="options">\n{listed}</ol>\n', back
 
 
 def problem_note(problem: Problem, kind: str, deck_name: str, deck_id: int, writer: HtmlWriter) -> NoteData:
     """A basic, multiple-choice or typed-answer note for one problem."""
-    env = jinja_env()
     s = problem.solution
     front = _front(writer.blocks(s.prompt), writer.pieces(s.question))
-    steps = [writer.step(st) for st in s.steps]
-    if kind in ("basic", "typed"):
-        back = env.get_template("anki/basic_back.html").render(
-            choice=writer.pieces(s.choice), answer=writer.blocks(s.answer), steps=steps)
-        fields = (front, back, problem.id, _source(problem))
+    answer, steps = writer.blocks(s.answer), _steps(writer, s.steps)
+    source = _source(problem)
+    if kind == "choice":
+        options, back = _choice_fields(problem, writer, answer, steps)
+        fields = (front, options, back, problem.id, source)
+    else:
+        back = _answer(answer, writer.pieces(s.choice)) + steps
+        fields = (front, back, problem.id, source)
         if kind == "typed":
             typed = typed_answer(problem)
-            front = env.get_template("anki/typed_front.html").render(
-                prompt=writer.blocks(s.prompt), question=writer.pieces(s.question), instruction=typed.instruction)
-            fields = (front, escape(typed.expected), back, problem.id, _source(problem))
-    else:
-        options = [{"letter": o.letter, "html": writer.pieces(o.pieces), "right": o.right,
-                    "mistake": o.mistake.name if o.mistake else "",
-                    "explanation": writer.pieces((o.mistake.explanation,)) if o.mistake else ""}
-                   for o in lettered_options(problem)]
-        right = next(o for o in options if o["right"])
-        options_html = env.get_template("anki/choice_options.html").render(options=options)
-        answer = env.get_template("anki/choice_answer.html").render(
-            answer=writer.blocks(s.answer), right=right, options=options, steps=steps)
-        fields = (front, options_html, answer, problem.id, _source(problem))
+            front += f'<div class="format">Type {markupsafe.escape(typed.instruction)}.</div>\n'
+            fields = (front, escape(typed.expected), back, problem.id, source)
     return NoteData(note_guid(deck_id, kind, problem.family, problem.version, problem.seed), kind, fields,
                     anki_tags(problem, kind, deck_id), deck_name,
                     f"{search_term('ProblemId', problem.id)} tag:{deck_tag(deck_id)}")
@@ -220,16 +246,53 @@ def fact_note(fact: Fact, deck_name: str, deck_id: int, writer: HtmlWriter) -> N
 
 
 def deck_notes(definition: DeckDefinition, writer: HtmlWriter,
-               tick: Callable[[int], None] = lambda n: None) -> list[NoteData]:
-    """Every note of a deck, section by section in file order, then the facts."""
+               tick: Callable[[int], None] = lambda n: None, jobs: int = 1) -> list[NoteData]:
+    """Every note of a deck, section by section in file order, then the facts.
+
+    With ``jobs`` > 1 the families are drawn and rendered on that many processes
+    (``DeckDefinition.by_family``), each with a copy of ``writer`` whose figures join
+    ``writer.media``; the notes are the same for any number of jobs.
+    """
     by_section: dict[Section, list[NoteData]] = {s: [] for s in definition.sections}
-    for section, problem in definition.draw():
-        by_section[section].append(
-            problem_note(problem, section.kind, definition.subdeck_name(section), definition.id, writer))
-        tick(1)
+    if jobs == 1:
+        for section, note in _problem_notes(definition, writer):
+            by_section[section].append(note)
+            tick(1)
+    else:
+        # the largest families first, and a short queue (a window of one family per job), so
+        # that no process idles at the end while another still has families waiting
+        largest_first = sorted(definition.by_family(), key=lambda part: -part.size)
+        parts = ((part, replace(writer, media={})) for part in largest_first)
+        for notes, media in parallel_map(_family_notes, parts, jobs, window=jobs):
+            for section, note in notes:
+                by_section[section].append(note)
+            writer.media.update(media)
+            tick(len(notes))
     notes = [note for section_notes in by_section.values() for note in section_notes]
     notes += [fact_note(f, definition.facts_deck, definition.id, writer) for f in FACTS if f.topic in definition.facts]
     return notes
+
+
+def _problem_notes(definition: DeckDefinition, writer: HtmlWriter) -> Iterator[tuple[Section, NoteData]]:
+    """The deck's problem notes in drawing order, each with its section."""
+    for section, problem in definition.draw():
+        yield section, problem_note(problem, section.kind, definition.subdeck_name(section), definition.id, writer)
+
+
+def _family_notes(work: tuple[DeckDefinition, HtmlWriter]) -> tuple[list[tuple[Section, NoteData]], dict[str, str]]:
+    """One family's part of a deck (a task for a worker process): its notes, and the
+    figures the writer collected for them."""
+    part, writer = work
+    return list(_problem_notes(part, writer)), writer.media
+
+
+def deck_jobs(definition: DeckDefinition, wanted: int | None) -> int:
+    """How many processes build a deck: ``wanted`` if given, else every core, but one per
+    ``PROBLEMS_PER_JOB`` problems at most (starting a worker costs more than a small deck
+    takes); never more than the deck has families."""
+    if wanted is None:
+        wanted = min(available_cores(), definition.size // PROBLEMS_PER_JOB)
+    return max(1, min(wanted, len({s.family for s in definition.sections})))
 
 
 def subdeck_id(deck_id: int, name: str) -> int:
@@ -407,17 +470,20 @@ def write_package(path: Path, collection: bytes, media: dict[str, str]) -> None:
 
 def write_deck(definition: DeckDefinition, out_dir: Path, timestamp: int,
                tick: Callable[[int], None] = lambda n: None,
-               announce: Callable[[BuildReport], None] = lambda report: None) -> BuildReport:
+               announce: Callable[[BuildReport], None] = lambda report: None,
+               jobs: int = 1) -> BuildReport:
     """Build one deck into ``out_dir``: the .apkg and its manifest, replaced together.
 
-    ``announce`` gets the report when both files are complete, before they replace the
-    old ones, so the list of retired notes is shown before the manifest changes.
+    ``tick`` is told how many notes are done as they are; ``announce`` gets the report
+    when both files are complete, before they replace the old ones, so the list of retired
+    notes is shown before the manifest changes. ``jobs``: processes to use (``deck_jobs``
+    chooses for the command line); the files are the same for any number.
     """
     out_dir = Path(out_dir)
     manifest_file = manifest_path(out_dir, definition.stem)
     previous = previous_build(definition, out_dir)  # checked before anything is written
     writer = HtmlWriter(card_tables=True)
-    notes = deck_notes(definition, writer, tick)
+    notes = deck_notes(definition, writer, tick, jobs)
     apkg = out_dir / f"{definition.stem}.apkg"
     manifest, mtimes, report = plan_build(definition, notes, previous, timestamp, apkg)
     try:
