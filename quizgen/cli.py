@@ -358,8 +358,8 @@ def init(folder: Path) -> None:
               help="Build time for new and changed notes (whole Unix seconds); default SOURCE_DATE_EPOCH, "
                    "else now. Leave it out for decks you import again: Anki applies only newer notes.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Processes to use (default: every core, one per 1,000 problems of a deck); the files are the "
-                   "same for any number.")
+              help="Cores to use: processes for a deck (default: every core, one per 1,000 problems) and "
+                   "threads for its sheet (default: every core); the files are the same for any number.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None, jobs: int | None,
           quiet: bool) -> None:
@@ -405,7 +405,7 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None, 
                 deck_sheet = plan_from_deck(definition, 1).sheet(definition.seed)
                 try:
                     written = write_sheet(deck_sheet, out_dir, f"{definition.stem}-sheet", key="separate",
-                                          formats=("pdf",), timestamp=stamp, jobs=available_cores())
+                                          formats=("pdf",), timestamp=stamp, jobs=jobs or available_cores())
                 except OSError as exc:  # e.g. a full $TMPDIR while Typst compiles
                     raise QuizgenError(f"cannot write the sheet of {definition.path}: {exc.strerror or exc}") from None
                 for path in written:
