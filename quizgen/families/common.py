@@ -40,8 +40,10 @@ def describe_graph(dag: Dag) -> Para:
 
 
 def graph_figure(dag: Dag, highlight: frozenset[tuple[int, int]] = frozenset()) -> Figure:
+    """The drawing of ``dag`` (``highlight`` edges in orange), laid out only when an
+    output shows it."""
     alt = f"directed graph with edges {edge_text(dag)}"
-    return Figure(dag_svg(dag, highlight, title=alt), alt)
+    return Figure(alt, dag_svg, (dag, highlight, alt))
 
 
 def draw_dag(

@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
-from typing import Iterable, Sequence, Union
+from functools import cached_property
+from typing import Any, Callable, Iterable, Sequence, Union
 
 import numpy as np
 
@@ -137,10 +138,22 @@ class Table:
 
 @dataclass(frozen=True)
 class Figure:
-    """A picture (SVG source) with a text alternative for screen readers and terminals."""
+    """A picture with a text alternative for screen readers and terminals.
 
-    svg: str
+    Its SVG source is drawn on first use, as ``draw(*args)``, and kept. Only some outputs
+    show the picture (cards, sheets, the practice page), and laying out a graph costs
+    more than the rest of a problem, so the JSON export, which writes only ``alt``, never
+    draws it. ``draw`` is a module-level function and ``args`` plain values, so a figure
+    compares, hashes and pickles by what it shows."""
+
     alt: str
+    draw: Callable[..., str]
+    args: tuple[Any, ...] = ()
+
+    @cached_property
+    def svg(self) -> str:
+        """The SVG document."""
+        return self.draw(*self.args)
 
 
 @dataclass(frozen=True)
