@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Callable, Iterable, Sequence, Union
 
@@ -228,37 +228,49 @@ def mat(array: "Sequence[Sequence[float]] | np.ndarray", digits: int = 3) -> Mat
     a = np.asarray(array, dtype=float)
     if a.ndim == 1:
         a = a[None, :]
-    return shared_format(Mat(tuple(tuple(Num(float(v), digits) for v in row) for row in a)))
+    rows = a.tolist()
+    # built in the form shared_format gives, so that renderers find nothing to change
+    fixed = not all(_whole(v) for row in rows for v in row)
+    return Mat(tuple(tuple([Num(v, digits, fixed) for v in row]) for row in rows))
 
 
 def shared_format(m: Mat) -> Mat:
     """The matrix with its numbers in one format: when any entry is not a whole number,
-    every number shows its decimals, trailing zeros kept (0.500 beside 1.425)."""
+    every number shows its decimals, trailing zeros kept (0.500 beside 1.425). A matrix
+    already in that form (as ``mat`` builds them) is returned as it is."""
     numbers = [e for row in m.rows for e in row if isinstance(e, Num)]
     if all(_whole(e.value) for e in numbers):
         return m
     digits = max(e.digits for e in numbers)
-    return Mat(tuple(tuple(replace(e, digits=digits, fixed=True) if isinstance(e, Num) else e for e in row)
+    if all(e.fixed and e.digits == digits for e in numbers):
+        return m
+    return Mat(tuple(tuple(Num(e.value, digits, True, e.bound) if isinstance(e, Num) else e for e in row)
                      for row in m.rows))
 
 
 def shared_row_format(t: Table) -> Table:
     """The table with the numbers of each row in one format (a row is a vector: −1.000,
-    −0.707, 0.000), so a row of whole numbers such as angles stays whole."""
+    −0.707, 0.000), so a row of whole numbers such as angles stays whole. A table already
+    in that form (as ``table`` builds them) is returned as it is."""
 
     def number(cell: tuple[Inline, ...]) -> Num | None:
         return cell[0] if len(cell) == 1 and isinstance(cell[0], Num) else None
 
     rows = []
+    changed = False
     for row in t.rows:
         numbers = [n for cell in row if (n := number(cell)) is not None]
         if all(_whole(n.value) for n in numbers):
             rows.append(row)
             continue
         digits = max(n.digits for n in numbers)
-        rows.append(tuple((replace(n, digits=digits, fixed=True),) if (n := number(cell)) is not None else cell
+        if all(n.fixed and n.digits == digits for n in numbers):
+            rows.append(row)
+            continue
+        rows.append(tuple((Num(n.value, digits, True, n.bound),) if (n := number(cell)) is not None else cell
                           for cell in row))
-    return Table(t.header, tuple(rows))
+        changed = True
+    return Table(t.header, tuple(rows)) if changed else t
 
 
 def _whole(value: float) -> bool:
@@ -317,13 +329,15 @@ def format_number(value: float, digits: int = 3, *, fixed: bool = False, bound: 
     """
     if not math.isfinite(value):
         raise ValueError(f"cannot print {value!r} as a number")
-    if abs(value) < 1e-12:
+    if -1e-12 < value < 1e-12:
         value = 0.0  # floating-point noise such as cos(90°) = 6e-17
-    if _whole(value) and not fixed:
-        whole = int(round(value))
-        return f"{MINUS}{-whole}" if whole < 0 else str(whole)
-    text = f"{abs(value):.{digits}f}"
-    if float(text) == 0.0:
+    if not fixed:
+        whole = round(value)
+        if abs(value - whole) < 1e-9:  # _whole, written out: this runs for every number printed
+            whole = int(whole)
+            return f"{MINUS}{-whole}" if whole < 0 else str(whole)
+    text = "%.*f" % (digits, abs(value))
+    if not text.strip("0."):  # every digit is 0
         if bound and value > 0:
             return f"< 0.{'0' * (digits - 1)}1" if digits > 0 else "< 1"
         return text  # 0.000: zero at this precision, whatever its sign
@@ -361,7 +375,7 @@ _PROSE_MATH = re.compile(
 def prose_text(text: str) -> str:
     """Prose with the true minus sign in negative numbers (``-0.9`` -> ``−0.9``); hyphens
     in words and ranges (``pre-softmax``, ``dims 0-3``) stay."""
-    return _HYPHEN_MINUS.sub(MINUS, text)
+    return _HYPHEN_MINUS.sub(MINUS, text) if "-" in text else text
 
 
 def prose(text: str) -> tuple[Inline, ...]:
