@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Callable, Iterable, Sequence, Union
 
 import numpy as np
@@ -229,9 +229,13 @@ def mat(array: "Sequence[Sequence[float]] | np.ndarray", digits: int = 3) -> Mat
     if a.ndim == 1:
         a = a[None, :]
     rows = a.tolist()
-    # built in the form shared_format gives, so that renderers find nothing to change
-    fixed = not all(_whole(v) for row in rows for v in row)
-    return Mat(tuple(tuple([Num(v, digits, fixed) for v in row]) for row in rows))
+    values = {v for row in rows for v in row}
+    # Built in the form shared_format gives, so that renderers find nothing to change, and
+    # with one node per distinct value (nodes are immutable): a one-hot embedding of a
+    # hundred entries needs two.
+    fixed = not all(_whole(v) for v in values)
+    node = {v: Num(v, digits, fixed) for v in values}
+    return Mat(tuple(tuple([node[v] for v in row]) for row in rows))
 
 
 def shared_format(m: Mat) -> Mat:
@@ -354,7 +358,14 @@ def format_percent(fraction: float, *, bound: bool = False) -> str:
 
 def number_text(node: Num) -> str:
     """How a ``Num`` node prints (the renderers' single entry to ``format_number``)."""
-    return format_number(node.value, node.digits, fixed=node.fixed, bound=node.bound)
+    return _remembered_number_text(node.value, node.digits, node.fixed, node.bound)
+
+
+@lru_cache(maxsize=4096)
+def _remembered_number_text(value: float, digits: int, fixed: bool, bound: bool) -> str:
+    """``format_number``, remembered: a few numbers fill most matrices (half of all the
+    numbers an export prints are the zeros of one-hot blocks and selectors)."""
+    return format_number(value, digits, fixed=fixed, bound=bound)
 
 
 # --------------------------------------------------------------------------- maths in prose
