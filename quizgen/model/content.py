@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, Callable, Iterable, Sequence, Union
 
@@ -91,9 +91,11 @@ class Delim:
 @dataclass(frozen=True)
 class Mat:
     """A matrix (or a row/column vector) of math entries, in square brackets. Renderers
-    show its numbers through ``shared_format``, so they read alike."""
+    show its numbers through ``shared_format``, so they read alike; ``formatted`` says
+    they are in that format already (``mat`` builds them so), which spares the check."""
 
     rows: tuple[tuple["Math", ...], ...]
+    formatted: bool = field(default=False, compare=False, repr=False)
 
 
 Math = Union[Sym, Num, Word, Op, Seq, Frac, Sqrt, Delim, Mat]
@@ -130,10 +132,13 @@ class Display:
 
 @dataclass(frozen=True)
 class Table:
-    """A table whose cells are paragraphs' worth of inline pieces."""
+    """A table whose cells are paragraphs' worth of inline pieces. ``formatted`` says the
+    numbers of each row are in one format already (see ``shared_row_format``; ``table``
+    builds them so), which spares renderers the check."""
 
     header: tuple[tuple[Inline, ...], ...]
     rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+    formatted: bool = field(default=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -235,13 +240,15 @@ def mat(array: "Sequence[Sequence[float]] | np.ndarray", digits: int = 3) -> Mat
     # hundred entries needs two.
     fixed = not all(_whole(v) for v in values)
     node = {v: Num(v, digits, fixed) for v in values}
-    return Mat(tuple(tuple([node[v] for v in row]) for row in rows))
+    return Mat(tuple(tuple([node[v] for v in row]) for row in rows), formatted=True)
 
 
 def shared_format(m: Mat) -> Mat:
     """The matrix with its numbers in one format: when any entry is not a whole number,
     every number shows its decimals, trailing zeros kept (0.500 beside 1.425). A matrix
-    already in that form (as ``mat`` builds them) is returned as it is."""
+    already in that form is returned as it is."""
+    if m.formatted:
+        return m
     numbers = [e for row in m.rows for e in row if isinstance(e, Num)]
     if all(_whole(e.value) for e in numbers):
         return m
@@ -249,32 +256,28 @@ def shared_format(m: Mat) -> Mat:
     if all(e.fixed and e.digits == digits for e in numbers):
         return m
     return Mat(tuple(tuple(Num(e.value, digits, True, e.bound) if isinstance(e, Num) else e for e in row)
-                     for row in m.rows))
+                     for row in m.rows), formatted=True)
 
 
 def shared_row_format(t: Table) -> Table:
     """The table with the numbers of each row in one format (a row is a vector: −1.000,
-    −0.707, 0.000), so a row of whole numbers such as angles stays whole. A table already
-    in that form (as ``table`` builds them) is returned as it is."""
+    −0.707, 0.000), so a row of whole numbers such as angles stays whole."""
+    if t.formatted:
+        return t
 
     def number(cell: tuple[Inline, ...]) -> Num | None:
         return cell[0] if len(cell) == 1 and isinstance(cell[0], Num) else None
 
     rows = []
-    changed = False
     for row in t.rows:
         numbers = [n for cell in row if (n := number(cell)) is not None]
         if all(_whole(n.value) for n in numbers):
             rows.append(row)
             continue
         digits = max(n.digits for n in numbers)
-        if all(n.fixed and n.digits == digits for n in numbers):
-            rows.append(row)
-            continue
         rows.append(tuple((Num(n.value, digits, True, n.bound),) if (n := number(cell)) is not None else cell
                           for cell in row))
-        changed = True
-    return Table(t.header, tuple(rows)) if changed else t
+    return Table(t.header, tuple(rows), formatted=True)
 
 
 def _whole(value: float) -> bool:

@@ -23,7 +23,7 @@ assert set(_OPEN) == set(DELIMITERS)
 _OPERATOR_TEXT = {name: ", " if sym == "," else f" {sym} " for name, sym in OPERATORS.items()}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Box:
     """Lines of equal width and the index of the line that carries the baseline."""
 
