@@ -196,6 +196,8 @@ class Step:
 def as_math(x: "Math | str | int | float | np.number") -> Math:
     """Coerce a Python value into math: numbers become ``Num``, operator names ``Op``,
     other strings ``Sym``."""
+    if type(x) is int or type(x) is float:  # the usual number first (a bool is not of type int)
+        return Num(float(x))
     if isinstance(x, MATH_TYPES):
         return x
     if isinstance(x, str):
@@ -231,9 +233,7 @@ def mat(array: "Sequence[Sequence[float]] | np.ndarray", digits: int = 3) -> Mat
     """A matrix of numbers; a 1-D array becomes a row vector. Integers stay integers;
     otherwise every entry shows ``digits`` decimals."""
     a = np.asarray(array, dtype=float)
-    if a.ndim == 1:
-        a = a[None, :]
-    rows = a.tolist()
+    rows = [a.tolist()] if a.ndim == 1 else a.tolist()
     values = {v for row in rows for v in row}
     # Built in the form shared_format gives, so that renderers find nothing to change, and
     # with one node per distinct value (nodes are immutable): a one-hot embedding of a
@@ -291,12 +291,15 @@ def call(name: str, *args: "Math | str | int | float") -> Seq:
 
 def braces(items: Iterable[object]) -> Delim:
     """A set ``{a, b, c}`` of vertex ids or numbers (empty set shown as ``{}``)."""
-    pieces: list[Math | str] = []
-    for k, item in enumerate(items):
-        if k:
-            pieces.append(Op("comma"))
-        pieces.append(as_math(item) if not isinstance(item, str) else Word(item))
-    return Delim(seq(*pieces), "brace")
+    pieces: list[Math] = []
+    for item in items:
+        if pieces:
+            pieces.append(_COMMA)
+        pieces.append(Word(item) if isinstance(item, str) else as_math(item))
+    return Delim(Seq(tuple(pieces)), "brace")
+
+
+_COMMA = Op("comma")
 
 
 def para(*pieces: Inline) -> Para:

@@ -124,6 +124,8 @@ def fair_options(solution: Solution) -> Solution:
         kept.append(d)
     if len(kept) < MIN_DISTRACTORS:
         raise Redraw("too few distinct distractors")
+    if len(kept) == len(solution.distractors):
+        return solution
     return replace(solution, distractors=tuple(kept))
 
 
