@@ -76,7 +76,8 @@ def labelled_matrix(matrix: np.ndarray, row_labels: Sequence[object], col_labels
                     corner: str, digits: int = 3) -> Table:
     """A matrix as a table with its row and column labels (e.g. target × source)."""
     header: list[Inline] = [corner] + [str(c) for c in col_labels]
-    rows = [[str(r)] + [num(v, digits) for v in row] for r, row in zip(row_labels, matrix)]
+    values = np.asarray(matrix, dtype=float).tolist()  # plain floats: quicker to read than numpy scalars
+    rows = [[str(r)] + [num(v, digits) for v in row] for r, row in zip(row_labels, values)]
     return table(header, rows)
 
 

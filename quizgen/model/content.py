@@ -114,6 +114,7 @@ GREEK = {
 # --------------------------------------------------------------------------- blocks
 
 Inline = Union[str, Math]
+_PIECE_TYPES = (str, *MATH_TYPES)
 
 
 @dataclass(frozen=True)
@@ -311,7 +312,7 @@ def table(header: Sequence[Inline | Sequence[Inline]], rows: Sequence[Sequence[I
     row share one format (``shared_row_format``)."""
 
     def cell(c: Inline | Sequence[Inline]) -> tuple[Inline, ...]:
-        if isinstance(c, (str, *MATH_TYPES)):
+        if isinstance(c, _PIECE_TYPES):
             return (c,)
         return tuple(c)
 
