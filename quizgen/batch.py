@@ -110,8 +110,8 @@ def parallel_map(func: Callable[[T], R], items: Iterable[T], jobs: int, *, windo
 
     ``jobs - 1`` workers take items from a queue of at most ``window`` (default four per
     job), so memory stays flat however many items there are; this process is the last job:
-    whenever the oldest result is not ready yet, it takes the next item and works on it
-    itself instead of waiting. Workers are started with *spawn*, not fork: a forked child
+    whenever the oldest result is not ready yet, it works on an item itself instead of
+    waiting (see ``_work_here``). Workers are started with *spawn*, not fork: a forked child
     of a process that has run Typst can deadlock. ``func`` must be a module-level
     function (it is pickled).
     """
@@ -122,19 +122,35 @@ def parallel_map(func: Callable[[T], R], items: Iterable[T], jobs: int, *, windo
     source = iter(items)
     pool = ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_ignore_interrupt)
-    pending: deque[Future[R]] = deque()  # in the order of the items
+    pending: deque[tuple[T, Future[R]]] = deque()  # each item with its result to come, in the order of the items
     try:
         while True:
             while len(pending) < window and (item := next(source, _END)) is not _END:
-                pending.append(pool.submit(func, item))
+                pending.append((item, pool.submit(func, item)))
             if not pending:
                 return
-            if not pending[0].done() and len(pending) < 2 * window and (item := next(source, _END)) is not _END:
-                pending.append(_done(func(item)))  # work here rather than wait
+            if not pending[0][1].done() and _work_here(func, source, pending, 2 * window):
                 continue
-            yield pending.popleft().result()
+            yield pending.popleft()[1].result()
     finally:  # also when the consumer stops early or Ctrl-C arrives: drop queued work, stop the workers
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _work_here(func: Callable[[T], R], source: Iterator[T], pending: deque[tuple[T, Future[R]]], limit: int) -> bool:
+    """Work on one item in this process rather than wait for the oldest result: the next
+    new item while fewer than ``limit`` are pending, else the newest pending item that no
+    worker has started yet (taken back from the pool), so that near the end this process
+    shares the workers' queue instead of idling until they empty it. Returns False when
+    there is nothing to take."""
+    if len(pending) < limit and (item := next(source, _END)) is not _END:
+        pending.append((item, _done(func(item))))
+        return True
+    for k in range(len(pending) - 1, 0, -1):
+        item, future = pending[k]
+        if future.cancel():  # succeeds only while no worker has started it
+            pending[k] = (item, _done(func(item)))
+            return True
+    return False
 
 
 def _done(result: R) -> Future[R]:

@@ -40,8 +40,10 @@ def describe_graph(dag: Dag) -> Para:
 
 
 def graph_figure(dag: Dag, highlight: frozenset[tuple[int, int]] = frozenset()) -> Figure:
+    """The drawing of ``dag`` (``highlight`` edges in orange), laid out only when an
+    output shows it."""
     alt = f"directed graph with edges {edge_text(dag)}"
-    return Figure(dag_svg(dag, highlight, title=alt), alt)
+    return Figure(alt, dag_svg, (dag, highlight, alt))
 
 
 def draw_dag(
@@ -74,7 +76,8 @@ def labelled_matrix(matrix: np.ndarray, row_labels: Sequence[object], col_labels
                     corner: str, digits: int = 3) -> Table:
     """A matrix as a table with its row and column labels (e.g. target × source)."""
     header: list[Inline] = [corner] + [str(c) for c in col_labels]
-    rows = [[str(r)] + [num(v, digits) for v in row] for r, row in zip(row_labels, matrix)]
+    values = np.asarray(matrix, dtype=float).tolist()  # plain floats: quicker to read than numpy scalars
+    rows = [[str(r)] + [num(v, digits) for v in row] for r, row in zip(row_labels, values)]
     return table(header, rows)
 
 

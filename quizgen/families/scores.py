@@ -170,6 +170,7 @@ class QKScores(Family):
                 if len(silent) == 1 else
                 f"Trap: the rows of the sinks {names} are all zeros, so in the raw scores they attend to nobody")
         trap += " (only after softmax would a zero row spread evenly)."
+        score_table = labelled_matrix(s, dag.vertices, dag.vertices, "target \\ source")  # in a step and the answer
         steps = (
             step(f"Queries and keys: {q_sym}, {k_sym}. W_Q copies the frontier block (what the token looks for), "
                  "W_K the identity block (what it is)." + skip,
@@ -177,12 +178,12 @@ class QKScores(Family):
                        [[str(v), mat(q[j]), mat(k[j])] for j, v in enumerate(dag.vertices)])),
             step("Each cell S[j, i] = Q_j · K_i is 1 exactly when source i is in target j's frontier "
                  "(rows are targets, columns sources: S re-encodes the edges).",
-                 labelled_matrix(s, dag.vertices, dag.vertices, "target \\ source")),
+                 score_table),
             step(f"Read each row: the highest positive score marks the source{tie}. {trap}", para(*choice)),
         )
         answer = (
             para("Score matrix S (rows = targets, columns = sources):"),
-            labelled_matrix(s, dag.vertices, dag.vertices, "target \\ source"),
+            score_table,
             para("Attends to: ", *choice),
         )
         return Solution(truth, prompt, task, answer, steps, question, choice, distractors, mapping, None, {"each": "set"})

@@ -25,8 +25,16 @@ class Dag:
 
     def children(self, v: int) -> list[int]:
         """Direct successors of ``v``, in slot order."""
-        targets = {b for a, b in self.edges if a == v}
-        return [w for w in self.vertices if w in targets]
+        return list(self._children.get(v, ()))
+
+    @cached_property
+    def _children(self) -> dict[int, tuple[int, ...]]:
+        """Each vertex's direct successors in slot order, found once: searches over the
+        graph ask for them many times."""
+        targets: dict[int, set[int]] = {}
+        for a, b in self.edges:
+            targets.setdefault(a, set()).add(b)
+        return {v: tuple(w for w in self.vertices if w in found) for v, found in targets.items()}
 
     def parents(self, v: int) -> list[int]:
         sources = {a for a, b in self.edges if b == v}

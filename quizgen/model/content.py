@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
-from typing import Iterable, Sequence, Union
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from typing import Any, Callable, Iterable, Sequence, Union
 
 import numpy as np
 
@@ -90,9 +91,11 @@ class Delim:
 @dataclass(frozen=True)
 class Mat:
     """A matrix (or a row/column vector) of math entries, in square brackets. Renderers
-    show its numbers through ``shared_format``, so they read alike."""
+    show its numbers through ``shared_format``, so they read alike; ``formatted`` says
+    they are in that format already (``mat`` builds them so), which spares the check."""
 
     rows: tuple[tuple["Math", ...], ...]
+    formatted: bool = field(default=False, compare=False, repr=False)
 
 
 Math = Union[Sym, Num, Word, Op, Seq, Frac, Sqrt, Delim, Mat]
@@ -111,6 +114,7 @@ GREEK = {
 # --------------------------------------------------------------------------- blocks
 
 Inline = Union[str, Math]
+_PIECE_TYPES = (str, *MATH_TYPES)
 
 
 @dataclass(frozen=True)
@@ -129,18 +133,33 @@ class Display:
 
 @dataclass(frozen=True)
 class Table:
-    """A table whose cells are paragraphs' worth of inline pieces."""
+    """A table whose cells are paragraphs' worth of inline pieces. ``formatted`` says the
+    numbers of each row are in one format already (see ``shared_row_format``; ``table``
+    builds them so), which spares renderers the check."""
 
     header: tuple[tuple[Inline, ...], ...]
     rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+    formatted: bool = field(default=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
 class Figure:
-    """A picture (SVG source) with a text alternative for screen readers and terminals."""
+    """A picture with a text alternative for screen readers and terminals.
 
-    svg: str
+    Its SVG source is drawn on first use, as ``draw(*args)``, and kept. Only some outputs
+    show the picture (cards, sheets, the practice page), and laying out a graph costs
+    more than the rest of a problem, so the JSON export, which writes only ``alt``, never
+    draws it. ``draw`` is a module-level function and ``args`` plain values, so a figure
+    compares, hashes and pickles by what it shows."""
+
     alt: str
+    draw: Callable[..., str]
+    args: tuple[Any, ...] = ()
+
+    @cached_property
+    def svg(self) -> str:
+        """The SVG document."""
+        return self.draw(*self.args)
 
 
 @dataclass(frozen=True)
@@ -178,6 +197,8 @@ class Step:
 def as_math(x: "Math | str | int | float | np.number") -> Math:
     """Coerce a Python value into math: numbers become ``Num``, operator names ``Op``,
     other strings ``Sym``."""
+    if type(x) is int or type(x) is float:  # the usual number first (a bool is not of type int)
+        return Num(float(x))
     if isinstance(x, MATH_TYPES):
         return x
     if isinstance(x, str):
@@ -213,25 +234,37 @@ def mat(array: "Sequence[Sequence[float]] | np.ndarray", digits: int = 3) -> Mat
     """A matrix of numbers; a 1-D array becomes a row vector. Integers stay integers;
     otherwise every entry shows ``digits`` decimals."""
     a = np.asarray(array, dtype=float)
-    if a.ndim == 1:
-        a = a[None, :]
-    return shared_format(Mat(tuple(tuple(Num(float(v), digits) for v in row) for row in a)))
+    rows = [a.tolist()] if a.ndim == 1 else a.tolist()
+    values = {v for row in rows for v in row}
+    # Built in the form shared_format gives, so that renderers find nothing to change, and
+    # with one node per distinct value (nodes are immutable): a one-hot embedding of a
+    # hundred entries needs two.
+    fixed = not all(_whole(v) for v in values)
+    node = {v: Num(v, digits, fixed) for v in values}
+    return Mat(tuple(tuple([node[v] for v in row]) for row in rows), formatted=True)
 
 
 def shared_format(m: Mat) -> Mat:
     """The matrix with its numbers in one format: when any entry is not a whole number,
-    every number shows its decimals, trailing zeros kept (0.500 beside 1.425)."""
+    every number shows its decimals, trailing zeros kept (0.500 beside 1.425). A matrix
+    already in that form is returned as it is."""
+    if m.formatted:
+        return m
     numbers = [e for row in m.rows for e in row if isinstance(e, Num)]
     if all(_whole(e.value) for e in numbers):
         return m
     digits = max(e.digits for e in numbers)
-    return Mat(tuple(tuple(replace(e, digits=digits, fixed=True) if isinstance(e, Num) else e for e in row)
-                     for row in m.rows))
+    if all(e.fixed and e.digits == digits for e in numbers):
+        return m
+    return Mat(tuple(tuple(Num(e.value, digits, True, e.bound) if isinstance(e, Num) else e for e in row)
+                     for row in m.rows), formatted=True)
 
 
 def shared_row_format(t: Table) -> Table:
     """The table with the numbers of each row in one format (a row is a vector: −1.000,
     −0.707, 0.000), so a row of whole numbers such as angles stays whole."""
+    if t.formatted:
+        return t
 
     def number(cell: tuple[Inline, ...]) -> Num | None:
         return cell[0] if len(cell) == 1 and isinstance(cell[0], Num) else None
@@ -243,9 +276,9 @@ def shared_row_format(t: Table) -> Table:
             rows.append(row)
             continue
         digits = max(n.digits for n in numbers)
-        rows.append(tuple((replace(n, digits=digits, fixed=True),) if (n := number(cell)) is not None else cell
+        rows.append(tuple((Num(n.value, digits, True, n.bound),) if (n := number(cell)) is not None else cell
                           for cell in row))
-    return Table(t.header, tuple(rows))
+    return Table(t.header, tuple(rows), formatted=True)
 
 
 def _whole(value: float) -> bool:
@@ -259,12 +292,15 @@ def call(name: str, *args: "Math | str | int | float") -> Seq:
 
 def braces(items: Iterable[object]) -> Delim:
     """A set ``{a, b, c}`` of vertex ids or numbers (empty set shown as ``{}``)."""
-    pieces: list[Math | str] = []
-    for k, item in enumerate(items):
-        if k:
-            pieces.append(Op("comma"))
-        pieces.append(as_math(item) if not isinstance(item, str) else Word(item))
-    return Delim(seq(*pieces), "brace")
+    pieces: list[Math] = []
+    for item in items:
+        if pieces:
+            pieces.append(_COMMA)
+        pieces.append(Word(item) if isinstance(item, str) else as_math(item))
+    return Delim(Seq(tuple(pieces)), "brace")
+
+
+_COMMA = Op("comma")
 
 
 def para(*pieces: Inline) -> Para:
@@ -276,7 +312,7 @@ def table(header: Sequence[Inline | Sequence[Inline]], rows: Sequence[Sequence[I
     row share one format (``shared_row_format``)."""
 
     def cell(c: Inline | Sequence[Inline]) -> tuple[Inline, ...]:
-        if isinstance(c, (str, *MATH_TYPES)):
+        if isinstance(c, _PIECE_TYPES):
             return (c,)
         return tuple(c)
 
@@ -304,13 +340,15 @@ def format_number(value: float, digits: int = 3, *, fixed: bool = False, bound: 
     """
     if not math.isfinite(value):
         raise ValueError(f"cannot print {value!r} as a number")
-    if abs(value) < 1e-12:
+    if -1e-12 < value < 1e-12:
         value = 0.0  # floating-point noise such as cos(90°) = 6e-17
-    if _whole(value) and not fixed:
-        whole = int(round(value))
-        return f"{MINUS}{-whole}" if whole < 0 else str(whole)
-    text = f"{abs(value):.{digits}f}"
-    if float(text) == 0.0:
+    if not fixed:
+        whole = round(value)
+        if abs(value - whole) < 1e-9:  # _whole, written out: this runs for every number printed
+            whole = int(whole)
+            return f"{MINUS}{-whole}" if whole < 0 else str(whole)
+    text = "%.*f" % (digits, abs(value))
+    if not text.strip("0."):  # every digit is 0
         if bound and value > 0:
             return f"< 0.{'0' * (digits - 1)}1" if digits > 0 else "< 1"
         return text  # 0.000: zero at this precision, whatever its sign
@@ -327,7 +365,14 @@ def format_percent(fraction: float, *, bound: bool = False) -> str:
 
 def number_text(node: Num) -> str:
     """How a ``Num`` node prints (the renderers' single entry to ``format_number``)."""
-    return format_number(node.value, node.digits, fixed=node.fixed, bound=node.bound)
+    return _remembered_number_text(node.value, node.digits, node.fixed, node.bound)
+
+
+@lru_cache(maxsize=4096)
+def _remembered_number_text(value: float, digits: int, fixed: bool, bound: bool) -> str:
+    """``format_number``, remembered: a few numbers fill most matrices (half of all the
+    numbers an export prints are the zeros of one-hot blocks and selectors)."""
+    return format_number(value, digits, fixed=fixed, bound=bound)
 
 
 # --------------------------------------------------------------------------- maths in prose
@@ -348,7 +393,7 @@ _PROSE_MATH = re.compile(
 def prose_text(text: str) -> str:
     """Prose with the true minus sign in negative numbers (``-0.9`` -> ``−0.9``); hyphens
     in words and ranges (``pre-softmax``, ``dims 0-3``) stay."""
-    return _HYPHEN_MINUS.sub(MINUS, text)
+    return _HYPHEN_MINUS.sub(MINUS, text) if "-" in text else text
 
 
 def prose(text: str) -> tuple[Inline, ...]:

@@ -77,16 +77,31 @@ class Family:
 def printed(value: Any, decimals: int | None) -> Any:
     """``value`` as a student reads it: every number rounded to ``decimals`` (when given),
     lists as tuples, so two values compare equal exactly when they print alike."""
+    # The usual cases come first, found by exact type, and a row of plain floats is done
+    # in one comprehension: the fairness gate runs this over every number of every option.
+    kind = type(value)
+    if kind is float or kind is int:
+        return _printed_number(value, decimals)
+    if kind is list or kind is tuple:
+        if all(type(v) is float for v in value):
+            if decimals is None:
+                return tuple([v + 0.0 for v in value])
+            return tuple([round(v, decimals) + 0.0 for v in value])
+        return tuple([printed(v, decimals) for v in value])
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, (int, float, np.integer, np.floating)):
-        number = float(value)
-        if decimals is not None:
-            number = round(number, decimals)
-        return number + 0.0  # -0.0 prints as 0
+        return _printed_number(value, decimals)
     if isinstance(value, dict):
         return tuple(sorted((k, printed(v, decimals)) for k, v in value.items()))
     return tuple(printed(v, decimals) for v in value)
+
+
+def _printed_number(value: float, decimals: int | None) -> float:
+    number = float(value)
+    if decimals is not None:
+        number = round(number, decimals)
+    return number + 0.0  # -0.0 prints as 0
 
 
 def fair_options(solution: Solution) -> Solution:
@@ -97,9 +112,11 @@ def fair_options(solution: Solution) -> Solution:
     seen_values = [printed(solution.value, solution.decimals)] if solution.value is not None else []
     kept = []
     for d in solution.distractors:
-        text = inline(d.choice)
         value = printed(d.value, solution.decimals) if d.value is not None else None
-        if text in seen_text or (value is not None and value in seen_values):
+        if value is not None and value in seen_values:
+            continue  # checked first: then the option need not be rendered
+        text = inline(d.choice)
+        if text in seen_text:
             continue
         seen_text.add(text)
         if value is not None:
@@ -107,6 +124,8 @@ def fair_options(solution: Solution) -> Solution:
         kept.append(d)
     if len(kept) < MIN_DISTRACTORS:
         raise Redraw("too few distinct distractors")
+    if len(kept) == len(solution.distractors):
+        return solution
     return replace(solution, distractors=tuple(kept))
 
 

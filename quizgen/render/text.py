@@ -7,19 +7,23 @@ side with the symbols around them); inline math stays on one line.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Callable
 
 from quizgen.model.content import (
-    DELIMITERS, GREEK, OPERATORS, Block, Delim, Display, Figure, Frac, Heatmap, Inline, Mat, Math,
+    DELIMITERS, GREEK, MATH_TYPES, OPERATORS, Block, Delim, Display, Figure, Frac, Heatmap, Inline, Mat, Math,
     Num, Op, Para, Seq, Sqrt, Step, Sym, Table, Word, number_text, prose_text, shared_format, shared_row_format,
 )
 
-_SUBSCRIPT_CHARS = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
+_SUBSCRIPTABLE = "0123456789+-=()aehijklmnoprstuvx"
+_SUBSCRIPTS = str.maketrans(_SUBSCRIPTABLE, "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
 _OPEN = {"paren": "(", "brace": "{", "bracket": "[", "ceil": "⌈", "floor": "⌊", "norm": "‖", "abs": "|"}
 _CLOSE = {"paren": ")", "brace": "}", "bracket": "]", "ceil": "⌉", "floor": "⌋", "norm": "‖", "abs": "|"}
 assert set(_OPEN) == set(DELIMITERS)
+# both commas read the same in plain text
+_OPERATOR_TEXT = {name: ", " if sym == "," else f" {sym} " for name, sym in OPERATORS.items()}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Box:
     """Lines of equal width and the index of the line that carries the baseline."""
 
@@ -37,8 +41,8 @@ def _line(text: str) -> _Box:
 
 def _hcat(boxes: list[_Box]) -> _Box:
     """Place boxes side by side, aligning their baselines."""
-    if not boxes:
-        return _line("")
+    if all(len(b.lines) == 1 for b in boxes):  # the common case: a formula on one line
+        return _line("".join([b.lines[0] for b in boxes]))
     above = max(b.baseline for b in boxes)
     below = max(len(b.lines) - b.baseline - 1 for b in boxes)
     rows = []
@@ -54,8 +58,8 @@ def _hcat(boxes: list[_Box]) -> _Box:
 def _symbol(node: Sym) -> str:
     text = GREEK.get(node.name, node.name) + ("\u0303" if node.accent == "tilde" else "")
     if node.sub is not None:
-        if all(c in _SUBSCRIPT_CHARS for c in node.sub):
-            text += "".join(_SUBSCRIPT_CHARS[c] for c in node.sub)
+        if node.sub.strip(_SUBSCRIPTABLE) == "":  # every character has a subscript form
+            text += node.sub.translate(_SUBSCRIPTS)
         else:
             text += f"_{node.sub}" if len(node.sub) == 1 else f"_({node.sub})"
     if node.sup is not None:
@@ -65,29 +69,25 @@ def _symbol(node: Sym) -> str:
 
 def inline_math(node: Math) -> str:
     """One-line form of a formula (matrices as nested lists)."""
-    match node:
-        case Sym():
-            return _symbol(node)
-        case Num():
-            return number_text(node)
-        case Word():
-            return node.text
-        case Op():
-            sym = OPERATORS[node.name]
-            return ", " if sym == "," else f" {sym} "  # both commas read the same in plain text
-        case Seq():
-            return "".join(inline_math(i) for i in node.items)
-        case Frac():
-            return f"{_grouped(node.num)}/{_grouped(node.den)}"
-        case Sqrt():
-            return f"√{_grouped(node.body)}"
-        case Delim():
-            sub = "" if node.sub is None else f"_{node.sub}"
-            return f"{_OPEN[node.kind]}{inline_math(node.body)}{_CLOSE[node.kind]}{sub}"
-        case Mat():
-            rows = ["[" + ", ".join(inline_math(e) for e in row) + "]" for row in shared_format(node).rows]
-            return rows[0] if len(rows) == 1 else "[" + ", ".join(rows) + "]"
-    raise TypeError(f"not math: {node!r}")
+    try:
+        render = _INLINE[type(node)]
+    except KeyError:
+        raise TypeError(f"not math: {node!r}") from None
+    return render(node)
+
+
+def _seq(node: Seq) -> str:
+    return "".join([inline_math(i) for i in node.items])
+
+
+def _delim(node: Delim) -> str:
+    sub = "" if node.sub is None else f"_{node.sub}"
+    return f"{_OPEN[node.kind]}{inline_math(node.body)}{_CLOSE[node.kind]}{sub}"
+
+
+def _mat(node: Mat) -> str:
+    rows = ["[" + ", ".join([inline_math(e) for e in row]) + "]" for row in shared_format(node).rows]
+    return rows[0] if len(rows) == 1 else "[" + ", ".join(rows) + "]"
 
 
 def _grouped(node: Math) -> str:
@@ -95,24 +95,45 @@ def _grouped(node: Math) -> str:
     return f"({text})" if isinstance(node, Seq) and len(node.items) > 1 else text
 
 
+# How each kind of math node prints on one line. A table rather than a ``match``: this
+# runs for every node of every exported problem, and a lookup by type is one step where
+# a ``match`` tries the cases in turn.
+_INLINE: dict[type, Callable[[Any], str]] = {
+    Sym: _symbol,
+    Num: number_text,
+    Word: lambda node: node.text,
+    Op: lambda node: _OPERATOR_TEXT[node.name],
+    Seq: _seq,
+    Frac: lambda node: f"{_grouped(node.num)}/{_grouped(node.den)}",
+    Sqrt: lambda node: f"√{_grouped(node.body)}",
+    Delim: _delim,
+    Mat: _mat,
+}
+assert set(_INLINE) == set(MATH_TYPES)
+
+
 def _display_box(node: Math) -> _Box:
-    match node:
-        case Seq():
-            return _hcat([_display_box(i) for i in node.items])
-        case Mat() if len(node.rows) > 1:
-            return _matrix_box(node)
-        case Delim() if len((inner := _display_box(node.body)).lines) > 1:
-            h = len(inner.lines)
-            left = _Box(tuple(_OPEN[node.kind] for _ in range(h)), inner.baseline)
-            right = _Box(tuple(_CLOSE[node.kind] for _ in range(h)), inner.baseline)
-            return _hcat([left, inner, right])
+    kind = type(node)
+    if kind is Seq:
+        return _hcat([_display_box(i) for i in node.items])
+    if kind is Mat and len(node.rows) > 1:
+        return _matrix_box(node)
+    if kind is Delim:
+        inner = _display_box(node.body)
+        if len(inner.lines) == 1:  # the body's one line is its inline form: no need to render it again
+            sub = "" if node.sub is None else f"_{node.sub}"
+            return _line(f"{_OPEN[node.kind]}{inner.lines[0]}{_CLOSE[node.kind]}{sub}")
+        h = len(inner.lines)
+        left = _Box(tuple(_OPEN[node.kind] for _ in range(h)), inner.baseline)
+        right = _Box(tuple(_CLOSE[node.kind] for _ in range(h)), inner.baseline)
+        return _hcat([left, inner, right])
     return _line(inline_math(node))
 
 
 def _matrix_box(node: Mat) -> _Box:
     cells = [[inline_math(e) for e in row] for row in shared_format(node).rows]
     widths = [max(len(row[c]) for row in cells) for c in range(len(cells[0]))]
-    body = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in cells]
+    body = ["  ".join([cell.rjust(w) for cell, w in zip(row, widths)]) for row in cells]
     n = len(body)
     lines = []
     for r, text in enumerate(body):
@@ -127,7 +148,7 @@ def display_math(node: Math) -> str:
 
 
 def inline(pieces: tuple[Inline, ...]) -> str:
-    return "".join(prose_text(p) if isinstance(p, str) else inline_math(p) for p in pieces)
+    return "".join([prose_text(p) if isinstance(p, str) else inline_math(p) for p in pieces])
 
 
 def _table(block: Table) -> str:
