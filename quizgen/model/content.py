@@ -21,7 +21,7 @@ import numpy as np
 # --------------------------------------------------------------------------- math
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sym:
     """An identifier such as ``Q_j`` or ``alpha``; greek names are spelled out.
     ``accent`` is None or ``"tilde"`` (a perturbed quantity, K̃)."""
@@ -32,7 +32,7 @@ class Sym:
     accent: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Num:
     """A number, shown rounded to ``digits`` decimals (integers exactly) by
     ``format_number``. ``fixed`` keeps trailing zeros (the entries of a matrix share one
@@ -45,14 +45,14 @@ class Num:
     bound: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Word:
     """Upright text inside a formula, e.g. ``softmax`` or ``nobody``."""
 
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Op:
     """A binary operator or relation, by name: see ``OPERATORS``. ``","`` separates two
     formulas shown side by side (with a wide gap); ``"comma"`` separates list items."""
@@ -60,25 +60,25 @@ class Op:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Seq:
     """Pieces written one after another."""
 
     items: tuple["Math", ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Frac:
     num: "Math"
     den: "Math"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sqrt:
     body: "Math"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Delim:
     """A bracketed expression; ``kind`` is one of ``DELIMITERS``; ``sub`` an optional
     subscript after the closing bracket (the F of a Frobenius norm ‖L‖_F)."""
@@ -88,7 +88,7 @@ class Delim:
     sub: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mat:
     """A matrix (or a row/column vector) of math entries, in square brackets. Renderers
     show its numbers through ``shared_format``, so they read alike; ``formatted`` says
@@ -117,21 +117,21 @@ Inline = Union[str, Math]
 _PIECE_TYPES = (str, *MATH_TYPES)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Para:
     """A paragraph: text and inline math."""
 
     pieces: tuple[Inline, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Display:
     """A displayed formula on its own line."""
 
     math: Math
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Table:
     """A table whose cells are paragraphs' worth of inline pieces. ``formatted`` says the
     numbers of each row are in one format already (see ``shared_row_format``; ``table``
@@ -162,7 +162,7 @@ class Figure:
         return self.draw(*self.args)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Heatmap:
     """An attention pattern to look at rather than read: rows are targets, columns sources.
     Anki and screens show it as a shaded SVG grid, print as a shaded table."""
@@ -182,7 +182,7 @@ def heatmap(values: "np.ndarray", labels: Sequence[str], title: str) -> Heatmap:
 Block = Union[Para, Display, Table, Figure, Heatmap]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
     """One worked step: a title and the blocks that show its intermediate objects."""
 
@@ -239,9 +239,9 @@ def mat(array: "Sequence[Sequence[float]] | np.ndarray", digits: int = 3) -> Mat
     # Built in the form shared_format gives, so that renderers find nothing to change, and
     # with one node per distinct value (nodes are immutable): a one-hot embedding of a
     # hundred entries needs two.
-    fixed = not all(_whole(v) for v in values)
+    fixed = any(abs(v - round(v)) >= 1e-9 for v in values)  # not all _whole, written out: hot
     node = {v: Num(v, digits, fixed) for v in values}
-    return Mat(tuple(tuple([node[v] for v in row]) for row in rows), formatted=True)
+    return Mat(tuple([tuple([node[v] for v in row]) for row in rows]), formatted=True)
 
 
 def shared_format(m: Mat) -> Mat:

@@ -76,8 +76,13 @@ def inline_math(node: Math) -> str:
     return render(node)
 
 
+# The renderers below look up the items of a node in ``_INLINE`` themselves rather than
+# through ``inline_math``: the pieces of a tree are math by construction (``as_math``), and
+# this runs for every node of every exported problem.
+
+
 def _seq(node: Seq) -> str:
-    return "".join([inline_math(i) for i in node.items])
+    return "".join([_INLINE[type(i)](i) for i in node.items])
 
 
 def _delim(node: Delim) -> str:
@@ -86,7 +91,7 @@ def _delim(node: Delim) -> str:
 
 
 def _mat(node: Mat) -> str:
-    rows = ["[" + ", ".join([inline_math(e) for e in row]) + "]" for row in shared_format(node).rows]
+    rows = ["[" + ", ".join([_INLINE[type(e)](e) for e in row]) + "]" for row in shared_format(node).rows]
     return rows[0] if len(rows) == 1 else "[" + ", ".join(rows) + "]"
 
 
@@ -131,7 +136,7 @@ def _display_box(node: Math) -> _Box:
 
 
 def _matrix_box(node: Mat) -> _Box:
-    cells = [[inline_math(e) for e in row] for row in shared_format(node).rows]
+    cells = [[_INLINE[type(e)](e) for e in row] for row in shared_format(node).rows]
     widths = [max(len(row[c]) for row in cells) for c in range(len(cells[0]))]
     body = ["  ".join([cell.rjust(w) for cell, w in zip(row, widths)]) for row in cells]
     n = len(body)
@@ -148,7 +153,7 @@ def display_math(node: Math) -> str:
 
 
 def inline(pieces: tuple[Inline, ...]) -> str:
-    return "".join([prose_text(p) if isinstance(p, str) else inline_math(p) for p in pieces])
+    return "".join([prose_text(p) if type(p) is str else inline_math(p) for p in pieces])
 
 
 def _table(block: Table) -> str:
