@@ -117,10 +117,15 @@ _INLINE: dict[type, Callable[[Any], str]] = {
 assert set(_INLINE) == set(MATH_TYPES)
 
 
+# Kinds of math whose displayed form is their one-line form.
+_FLAT_KINDS = frozenset({Sym, Num, Word, Op, Frac, Sqrt})
+
+
 def _display_box(node: Math) -> _Box:
     kind = type(node)
     if kind is Seq:
-        return _hcat([_display_box(i) for i in node.items])
+        return _hcat([_line(_INLINE[type(i)](i)) if type(i) in _FLAT_KINDS else _display_box(i)
+                      for i in node.items])
     if kind is Mat and len(node.rows) > 1:
         return _matrix_box(node)
     if kind is Delim:
@@ -153,6 +158,10 @@ def display_math(node: Math) -> str:
 
 
 def inline(pieces: tuple[Inline, ...]) -> str:
+    """One line of text and inline math (a paragraph, a table cell, an option)."""
+    if len(pieces) == 1:  # most table cells: one number
+        p = pieces[0]
+        return prose_text(p) if type(p) is str else inline_math(p)
     return "".join([prose_text(p) if type(p) is str else inline_math(p) for p in pieces])
 
 
