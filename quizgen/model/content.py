@@ -100,6 +100,7 @@ class Mat:
 
 Math = Union[Sym, Num, Word, Op, Seq, Frac, Sqrt, Delim, Mat]
 MATH_TYPES = (Sym, Num, Word, Op, Seq, Frac, Sqrt, Delim, Mat)
+_MATH_KINDS = frozenset(MATH_TYPES)
 
 OPERATORS = {
     "=": "=", "+": "+", "-": "−", "cdot": "·", "times": "×", "approx": "≈",
@@ -115,6 +116,7 @@ GREEK = {
 
 Inline = Union[str, Math]
 _PIECE_TYPES = (str, *MATH_TYPES)
+_PIECE_KINDS = frozenset(_PIECE_TYPES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,9 +199,10 @@ class Step:
 def as_math(x: "Math | str | int | float | np.number") -> Math:
     """Coerce a Python value into math: numbers become ``Num``, operator names ``Op``,
     other strings ``Sym``."""
-    if type(x) is int or type(x) is float:  # the usual number first (a bool is not of type int)
+    kind = type(x)
+    if kind is int or kind is float:  # the usual number first (a bool is not of type int)
         return Num(float(x))
-    if isinstance(x, MATH_TYPES):
+    if kind in _MATH_KINDS or isinstance(x, MATH_TYPES):  # a node, found by exact type first
         return x
     if isinstance(x, str):
         if x in OPERATORS:
@@ -214,7 +217,7 @@ def as_math(x: "Math | str | int | float | np.number") -> Math:
 
 def seq(*parts: "Math | str | int | float") -> Seq:
     """Juxtapose pieces: ``seq(sym('Q', 'j'), 'cdot', sym('K', 'i'), '=', 1)``."""
-    return Seq(tuple(as_math(p) for p in parts))
+    return Seq(tuple([as_math(p) for p in parts]))
 
 
 def sym(name: str, sub: object = None, sup: object = None, accent: str | None = None) -> Sym:
@@ -312,12 +315,13 @@ def table(header: Sequence[Inline | Sequence[Inline]], rows: Sequence[Sequence[I
     row share one format (``shared_row_format``)."""
 
     def cell(c: Inline | Sequence[Inline]) -> tuple[Inline, ...]:
-        if isinstance(c, _PIECE_TYPES):
+        if type(c) in _PIECE_KINDS or isinstance(c, _PIECE_TYPES):  # a piece, found by exact type first
             return (c,)
         return tuple(c)
 
     # formatted here as well as in the renderers, so a renderer that splits a table keeps it
-    return shared_row_format(Table(tuple(cell(c) for c in header), tuple(tuple(cell(c) for c in row) for row in rows)))
+    return shared_row_format(Table(tuple([cell(c) for c in header]),
+                                   tuple([tuple([cell(c) for c in row]) for row in rows])))
 
 
 def step(title: str, *blocks: Block) -> Step:
