@@ -12,16 +12,41 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from functools import cached_property, lru_cache
 from typing import Any, Callable, Iterable, Sequence, Union
 
 import numpy as np
 
+# --------------------------------------------------------------------------- nodes
+
+
+def _node(cls: type) -> type:
+    """A frozen dataclass with slots, whose ``__init__`` stores each field through its
+    slot directly.
+
+    Content nodes are immutable (they are shared between trees) and made by the hundred
+    for every problem; the ``__init__`` a frozen dataclass gets goes through
+    ``object.__setattr__`` by name for each field and takes about twice as long. Fields,
+    defaults, comparison, hashing, ``repr``, pickling and the refusal to change a field
+    are the dataclass's own."""
+    cls = dataclass(frozen=True, slots=True)(cls)
+    names = [f.name for f in fields(cls)]
+    scope = {f"_set_{f.name}": getattr(cls, f.name).__set__ for f in fields(cls)}
+    scope |= {f"_default_{f.name}": f.default for f in fields(cls) if f.default is not MISSING}
+    params = ", ".join(name if f"_default_{name}" not in scope else f"{name}=_default_{name}" for name in names)
+    body = "".join(f"    _set_{name}(self, {name})\n" for name in names)
+    exec(f"def __init__(self, {params}):\n{body}", scope)
+    init = scope["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = init
+    return cls
+
+
 # --------------------------------------------------------------------------- math
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Sym:
     """An identifier such as ``Q_j`` or ``alpha``; greek names are spelled out.
     ``accent`` is None or ``"tilde"`` (a perturbed quantity, K̃)."""
@@ -32,7 +57,7 @@ class Sym:
     accent: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Num:
     """A number, shown rounded to ``digits`` decimals (integers exactly) by
     ``format_number``. ``fixed`` keeps trailing zeros (the entries of a matrix share one
@@ -45,14 +70,14 @@ class Num:
     bound: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Word:
     """Upright text inside a formula, e.g. ``softmax`` or ``nobody``."""
 
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Op:
     """A binary operator or relation, by name: see ``OPERATORS``. ``","`` separates two
     formulas shown side by side (with a wide gap); ``"comma"`` separates list items."""
@@ -60,25 +85,25 @@ class Op:
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Seq:
     """Pieces written one after another."""
 
     items: tuple["Math", ...]
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Frac:
     num: "Math"
     den: "Math"
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Sqrt:
     body: "Math"
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Delim:
     """A bracketed expression; ``kind`` is one of ``DELIMITERS``; ``sub`` an optional
     subscript after the closing bracket (the F of a Frobenius norm ‖L‖_F)."""
@@ -88,7 +113,7 @@ class Delim:
     sub: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Mat:
     """A matrix (or a row/column vector) of math entries, in square brackets. Renderers
     show its numbers through ``shared_format``, so they read alike; ``formatted`` says
@@ -119,21 +144,21 @@ _PIECE_TYPES = (str, *MATH_TYPES)
 _PIECE_KINDS = frozenset(_PIECE_TYPES)
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Para:
     """A paragraph: text and inline math."""
 
     pieces: tuple[Inline, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Display:
     """A displayed formula on its own line."""
 
     math: Math
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Table:
     """A table whose cells are paragraphs' worth of inline pieces. ``formatted`` says the
     numbers of each row are in one format already (see ``shared_row_format``; ``table``
@@ -164,7 +189,7 @@ class Figure:
         return self.draw(*self.args)
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Heatmap:
     """An attention pattern to look at rather than read: rows are targets, columns sources.
     Anki and screens show it as a shaded SVG grid, print as a shaded table."""
@@ -184,7 +209,7 @@ def heatmap(values: "np.ndarray", labels: Sequence[str], title: str) -> Heatmap:
 Block = Union[Para, Display, Table, Figure, Heatmap]
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Step:
     """One worked step: a title and the blocks that show its intermediate objects."""
 

@@ -142,7 +142,7 @@ def _display_box(node: Math) -> _Box:
 
 def _matrix_box(node: Mat) -> _Box:
     cells = [[_INLINE[type(e)](e) for e in row] for row in shared_format(node).rows]
-    widths = [max(len(row[c]) for row in cells) for c in range(len(cells[0]))]
+    widths = [max(map(len, column)) for column in zip(*cells)]
     body = ["  ".join([cell.rjust(w) for cell, w in zip(row, widths)]) for row in cells]
     n = len(body)
     lines = []
@@ -167,8 +167,8 @@ def inline(pieces: tuple[Inline, ...]) -> str:
 
 def _table(block: Table) -> str:
     rows = [[inline(c) for c in block.header]] + [[inline(c) for c in row] for row in block.rows]
-    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
-    out = [" | ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows]
+    widths = [max(map(len, column)) for column in zip(*rows)]
+    out = [" | ".join([cell.ljust(w) for cell, w in zip(r, widths)]).rstrip() for r in rows]
     out.insert(1, "-+-".join("-" * w for w in widths))
     return "\n".join(out)
 
