@@ -7,6 +7,7 @@ side with the symbols around them); inline math stays on one line.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable
 
 from quizgen.model.content import (
@@ -56,14 +57,20 @@ def _hcat(boxes: list[_Box]) -> _Box:
 
 
 def _symbol(node: Sym) -> str:
-    text = GREEK.get(node.name, node.name) + ("\u0303" if node.accent == "tilde" else "")
-    if node.sub is not None:
-        if node.sub.strip(_SUBSCRIPTABLE) == "":  # every character has a subscript form
-            text += node.sub.translate(_SUBSCRIPTS)
+    return _symbol_text(node.name, node.sub, node.sup, node.accent)
+
+
+@lru_cache(maxsize=1024)
+def _symbol_text(name: str, sub: str | None, sup: str | None, accent: str | None) -> str:
+    """How a symbol prints, remembered: a few dozen symbols fill every problem."""
+    text = GREEK.get(name, name) + ("\u0303" if accent == "tilde" else "")
+    if sub is not None:
+        if sub.strip(_SUBSCRIPTABLE) == "":  # every character has a subscript form
+            text += sub.translate(_SUBSCRIPTS)
         else:
-            text += f"_{node.sub}" if len(node.sub) == 1 else f"_({node.sub})"
-    if node.sup is not None:
-        text += "ᵀ" if node.sup == "T" else f"^{node.sup}"
+            text += f"_{sub}" if len(sub) == 1 else f"_({sub})"
+    if sup is not None:
+        text += "ᵀ" if sup == "T" else f"^{sup}"
     return text
 
 
