@@ -262,11 +262,19 @@ def mat(array: "Sequence[Sequence[float]] | np.ndarray", digits: int = 3) -> Mat
     """A matrix of numbers; a 1-D array becomes a row vector. Integers stay integers;
     otherwise every entry shows ``digits`` decimals."""
     a = np.asarray(array, dtype=float)
-    rows = [a.tolist()] if a.ndim == 1 else a.tolist()
+    rows = (tuple(a.tolist()),) if a.ndim == 1 else tuple(map(tuple, a.tolist()))
+    return _remembered_mat(rows, digits)
+
+
+@lru_cache(maxsize=4096)
+def _remembered_mat(rows: tuple[tuple[float, ...], ...], digits: int) -> Mat:
+    """``mat``, remembered: nodes are immutable, so one node serves every matrix with the
+    same numbers, and the same rows recur in every problem (one-hot embedding blocks,
+    selector matrices, small score matrices). A zero and a negative zero count as the same
+    number, as they do within one matrix: both print as 0."""
     values = {v for row in rows for v in row}
     # Built in the form shared_format gives, so that renderers find nothing to change, and
-    # with one node per distinct value (nodes are immutable): a one-hot embedding of a
-    # hundred entries needs two.
+    # with one node per distinct value: a one-hot embedding of a hundred entries needs two.
     fixed = any(abs(v - round(v)) >= 1e-9 for v in values)  # not all _whole, written out: hot
     node = {v: Num(v, digits, fixed) for v in values}
     return Mat(tuple([tuple([node[v] for v in row]) for row in rows]), formatted=True)
