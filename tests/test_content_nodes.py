@@ -39,3 +39,18 @@ def test_nodes_pickle_and_replace():
     assert dataclasses.replace(Num(0.5), digits=1) == Num(0.5, 1)
     t = Table(((("a",),),), ((((Num(1.0)),),),))
     assert dataclasses.replace(t, formatted=True).rows == t.rows
+
+
+def test_a_remembered_matrix_is_the_matrix_built_afresh():
+    from quizgen.model.content import _remembered_mat
+    from quizgen.render.text import display_math
+
+    for values in ([[1.0, 0.0], [0.0, 1.0]], [0.5, -0.25, 2.0], [[0.1234, 7.0]], [[-0.0, 1.0]]):
+        first, again = mat(values), mat(values)
+        assert again is first  # remembered
+        rows = tuple(map(tuple, values)) if isinstance(values[0], list) else (tuple(values),)
+        assert _remembered_mat.__wrapped__(rows, 3) == first
+        assert mat(values, 1) is not first  # the digits are part of what is remembered
+    # a negative zero prints as the zero a matrix built earlier holds
+    assert display_math(mat([[0.0, 1.0]])) == display_math(mat([[-0.0, 1.0]]))
+    assert display_math(mat([-0.0, 0.5])) == "[0.000, 0.500]"
