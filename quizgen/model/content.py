@@ -31,12 +31,17 @@ def _node(cls: type) -> type:
     defaults, comparison, hashing, ``repr``, pickling and the refusal to change a field
     are the dataclass's own."""
     cls = dataclass(frozen=True, slots=True)(cls)
-    names = [f.name for f in fields(cls)]
-    scope = {f"_set_{f.name}": getattr(cls, f.name).__set__ for f in fields(cls)}
-    scope |= {f"_default_{f.name}": f.default for f in fields(cls) if f.default is not MISSING}
-    params = ", ".join(name if f"_default_{name}" not in scope else f"{name}=_default_{name}" for name in names)
-    body = "".join(f"    _set_{name}(self, {name})\n" for name in names)
-    exec(f"def __init__(self, {params}):\n{body}", scope)
+    scope: dict[str, Any] = {}
+    params, body = [], []
+    for f in fields(cls):
+        scope[f"_set_{f.name}"] = getattr(cls, f.name).__set__  # the slot's own setter
+        if f.default is MISSING:
+            params.append(f.name)
+        else:
+            scope[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        body.append(f"    _set_{f.name}(self, {f.name})\n")
+    exec(f"def __init__(self, {', '.join(params)}):\n{''.join(body)}", scope)
     init = scope["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     cls.__init__ = init
