@@ -132,12 +132,9 @@ def random_dag(rng: np.random.Generator, n_vertices: int, edge_probability: floa
     """
     ids = rng.choice(np.arange(1, max_id + 1), size=n_vertices, replace=False).tolist()
     topo = rng.permutation(ids).tolist()
-    edges = [
-        (topo[a], topo[b])
-        for a in range(n_vertices)
-        for b in range(a + 1, n_vertices)
-        if rng.random() < edge_probability
-    ]
+    pairs = [(topo[a], topo[b]) for a in range(n_vertices) for b in range(a + 1, n_vertices)]
+    # one uniform per pair, in pair order: the same numbers as one rng.random() per pair
+    edges = [pair for pair, u in zip(pairs, rng.random(len(pairs)).tolist()) if u < edge_probability]
     order = rng.permutation(len(edges))
     return Dag(tuple(int(v) for v in ids), tuple((int(edges[k][0]), int(edges[k][1])) for k in order))
 

@@ -12,16 +12,46 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from functools import cached_property, lru_cache
 from typing import Any, Callable, Iterable, Sequence, Union
 
 import numpy as np
 
+# --------------------------------------------------------------------------- nodes
+
+
+def _node(cls: type) -> type:
+    """A frozen dataclass with slots, whose ``__init__`` stores each field through its
+    slot directly.
+
+    Content nodes are immutable (they are shared between trees) and made by the hundred
+    for every problem; the ``__init__`` a frozen dataclass gets goes through
+    ``object.__setattr__`` by name for each field and takes about twice as long. Fields,
+    defaults, comparison, hashing, ``repr``, pickling and the refusal to change a field
+    are the dataclass's own."""
+    cls = dataclass(frozen=True, slots=True)(cls)
+    scope: dict[str, Any] = {}
+    params, body = [], []
+    for f in fields(cls):
+        scope[f"_set_{f.name}"] = getattr(cls, f.name).__set__  # the slot's own setter
+        if f.default is MISSING:
+            params.append(f.name)
+        else:
+            scope[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        body.append(f"    _set_{f.name}(self, {f.name})\n")
+    exec(f"def __init__(self, {', '.join(params)}):\n{''.join(body)}", scope)
+    init = scope["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = init
+    return cls
+
+
 # --------------------------------------------------------------------------- math
 
 
-@dataclass(frozen=True)
+@_node
 class Sym:
     """An identifier such as ``Q_j`` or ``alpha``; greek names are spelled out.
     ``accent`` is None or ``"tilde"`` (a perturbed quantity, K̃)."""
@@ -32,7 +62,7 @@ class Sym:
     accent: str | None = None
 
 
-@dataclass(frozen=True)
+@_node
 class Num:
     """A number, shown rounded to ``digits`` decimals (integers exactly) by
     ``format_number``. ``fixed`` keeps trailing zeros (the entries of a matrix share one
@@ -45,14 +75,14 @@ class Num:
     bound: bool = False
 
 
-@dataclass(frozen=True)
+@_node
 class Word:
     """Upright text inside a formula, e.g. ``softmax`` or ``nobody``."""
 
     text: str
 
 
-@dataclass(frozen=True)
+@_node
 class Op:
     """A binary operator or relation, by name: see ``OPERATORS``. ``","`` separates two
     formulas shown side by side (with a wide gap); ``"comma"`` separates list items."""
@@ -60,25 +90,25 @@ class Op:
     name: str
 
 
-@dataclass(frozen=True)
+@_node
 class Seq:
     """Pieces written one after another."""
 
     items: tuple["Math", ...]
 
 
-@dataclass(frozen=True)
+@_node
 class Frac:
     num: "Math"
     den: "Math"
 
 
-@dataclass(frozen=True)
+@_node
 class Sqrt:
     body: "Math"
 
 
-@dataclass(frozen=True)
+@_node
 class Delim:
     """A bracketed expression; ``kind`` is one of ``DELIMITERS``; ``sub`` an optional
     subscript after the closing bracket (the F of a Frobenius norm ‖L‖_F)."""
@@ -88,7 +118,7 @@ class Delim:
     sub: str | None = None
 
 
-@dataclass(frozen=True)
+@_node
 class Mat:
     """A matrix (or a row/column vector) of math entries, in square brackets. Renderers
     show its numbers through ``shared_format``, so they read alike; ``formatted`` says
@@ -100,6 +130,7 @@ class Mat:
 
 Math = Union[Sym, Num, Word, Op, Seq, Frac, Sqrt, Delim, Mat]
 MATH_TYPES = (Sym, Num, Word, Op, Seq, Frac, Sqrt, Delim, Mat)
+_MATH_KINDS = frozenset(MATH_TYPES)
 
 OPERATORS = {
     "=": "=", "+": "+", "-": "−", "cdot": "·", "times": "×", "approx": "≈",
@@ -115,23 +146,24 @@ GREEK = {
 
 Inline = Union[str, Math]
 _PIECE_TYPES = (str, *MATH_TYPES)
+_PIECE_KINDS = frozenset(_PIECE_TYPES)
 
 
-@dataclass(frozen=True)
+@_node
 class Para:
     """A paragraph: text and inline math."""
 
     pieces: tuple[Inline, ...]
 
 
-@dataclass(frozen=True)
+@_node
 class Display:
     """A displayed formula on its own line."""
 
     math: Math
 
 
-@dataclass(frozen=True)
+@_node
 class Table:
     """A table whose cells are paragraphs' worth of inline pieces. ``formatted`` says the
     numbers of each row are in one format already (see ``shared_row_format``; ``table``
@@ -162,7 +194,7 @@ class Figure:
         return self.draw(*self.args)
 
 
-@dataclass(frozen=True)
+@_node
 class Heatmap:
     """An attention pattern to look at rather than read: rows are targets, columns sources.
     Anki and screens show it as a shaded SVG grid, print as a shaded table."""
@@ -182,7 +214,7 @@ def heatmap(values: "np.ndarray", labels: Sequence[str], title: str) -> Heatmap:
 Block = Union[Para, Display, Table, Figure, Heatmap]
 
 
-@dataclass(frozen=True)
+@_node
 class Step:
     """One worked step: a title and the blocks that show its intermediate objects."""
 
@@ -197,9 +229,10 @@ class Step:
 def as_math(x: "Math | str | int | float | np.number") -> Math:
     """Coerce a Python value into math: numbers become ``Num``, operator names ``Op``,
     other strings ``Sym``."""
-    if type(x) is int or type(x) is float:  # the usual number first (a bool is not of type int)
+    kind = type(x)
+    if kind is int or kind is float:  # the usual number first (a bool is not of type int)
         return Num(float(x))
-    if isinstance(x, MATH_TYPES):
+    if kind in _MATH_KINDS or isinstance(x, MATH_TYPES):  # a node, found by exact type first
         return x
     if isinstance(x, str):
         if x in OPERATORS:
@@ -214,7 +247,7 @@ def as_math(x: "Math | str | int | float | np.number") -> Math:
 
 def seq(*parts: "Math | str | int | float") -> Seq:
     """Juxtapose pieces: ``seq(sym('Q', 'j'), 'cdot', sym('K', 'i'), '=', 1)``."""
-    return Seq(tuple(as_math(p) for p in parts))
+    return Seq(tuple([as_math(p) for p in parts]))
 
 
 def sym(name: str, sub: object = None, sup: object = None, accent: str | None = None) -> Sym:
@@ -234,14 +267,22 @@ def mat(array: "Sequence[Sequence[float]] | np.ndarray", digits: int = 3) -> Mat
     """A matrix of numbers; a 1-D array becomes a row vector. Integers stay integers;
     otherwise every entry shows ``digits`` decimals."""
     a = np.asarray(array, dtype=float)
-    rows = [a.tolist()] if a.ndim == 1 else a.tolist()
+    rows = (tuple(a.tolist()),) if a.ndim == 1 else tuple(map(tuple, a.tolist()))
+    return _remembered_mat(rows, digits)
+
+
+@lru_cache(maxsize=1024)  # 70 % of the matrices an export asks for (4,096 would hold 72 %, for 8 MB more)
+def _remembered_mat(rows: tuple[tuple[float, ...], ...], digits: int) -> Mat:
+    """``mat``, remembered: nodes are immutable, so one node serves every matrix with the
+    same numbers, and the same rows recur in every problem (one-hot embedding blocks,
+    selector matrices, small score matrices). A zero and a negative zero count as the same
+    number, as they do within one matrix: both print as 0."""
     values = {v for row in rows for v in row}
     # Built in the form shared_format gives, so that renderers find nothing to change, and
-    # with one node per distinct value (nodes are immutable): a one-hot embedding of a
-    # hundred entries needs two.
-    fixed = not all(_whole(v) for v in values)
+    # with one node per distinct value: a one-hot embedding of a hundred entries needs two.
+    fixed = any(abs(v - round(v)) >= 1e-9 for v in values)  # not all _whole, written out: hot
     node = {v: Num(v, digits, fixed) for v in values}
-    return Mat(tuple(tuple([node[v] for v in row]) for row in rows), formatted=True)
+    return Mat(tuple([tuple([node[v] for v in row]) for row in rows]), formatted=True)
 
 
 def shared_format(m: Mat) -> Mat:
@@ -312,12 +353,13 @@ def table(header: Sequence[Inline | Sequence[Inline]], rows: Sequence[Sequence[I
     row share one format (``shared_row_format``)."""
 
     def cell(c: Inline | Sequence[Inline]) -> tuple[Inline, ...]:
-        if isinstance(c, _PIECE_TYPES):
+        if type(c) in _PIECE_KINDS or isinstance(c, _PIECE_TYPES):  # a piece, found by exact type first
             return (c,)
         return tuple(c)
 
     # formatted here as well as in the renderers, so a renderer that splits a table keeps it
-    return shared_row_format(Table(tuple(cell(c) for c in header), tuple(tuple(cell(c) for c in row) for row in rows)))
+    return shared_row_format(Table(tuple([cell(c) for c in header]),
+                                   tuple([tuple([cell(c) for c in row]) for row in rows])))
 
 
 def step(title: str, *blocks: Block) -> Step:

@@ -74,6 +74,9 @@ class Family:
         return (self.__doc__ or "").strip().splitlines()[0]
 
 
+_FLOAT = frozenset({float})
+
+
 def printed(value: Any, decimals: int | None) -> Any:
     """``value`` as a student reads it: every number rounded to ``decimals`` (when given),
     lists as tuples, so two values compare equal exactly when they print alike."""
@@ -83,7 +86,7 @@ def printed(value: Any, decimals: int | None) -> Any:
     if kind is float or kind is int:
         return _printed_number(value, decimals)
     if kind is list or kind is tuple:
-        if all(type(v) is float for v in value):
+        if set(map(type, value)) <= _FLOAT:  # every item a float (also an empty list)
             if decimals is None:
                 return tuple([v + 0.0 for v in value])
             return tuple([round(v, decimals) + 0.0 for v in value])

@@ -14,7 +14,7 @@ from typing import Any
 from quizgen.model.content import Block, Inline, Step
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mistake:
     """A mistake students make, with the explanation shown next to its distractor."""
 
@@ -22,7 +22,7 @@ class Mistake:
     explanation: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Distractor:
     """A wrong option for multiple choice, and the mistake that leads to it.
 
@@ -37,7 +37,7 @@ class Distractor:
     value: Any = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Solution:
     """What a family's ``solve`` returns for one set of inputs.
 
@@ -70,7 +70,7 @@ class Solution:
     entry: Any = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """One generated exercise: identity, inputs, truth and content together.
 

@@ -9,21 +9,24 @@ never with Python's ``hash()``, which changes between processes.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 import numpy as np
 
 SEED_BITS = 32
 
 
+@lru_cache(maxsize=None)
 def family_words(family: str) -> tuple[int, int]:
-    """Two stable 32-bit words from a family id."""
+    """Two stable 32-bit words from a family id (remembered: every problem asks)."""
     digest = hashlib.sha256(family.encode("utf-8")).digest()
     return int.from_bytes(digest[:4], "little"), int.from_bytes(digest[4:8], "little")
 
 
 def problem_rng(family: str, seed: int) -> np.random.Generator:
     """The generator one problem draws all of its inputs from."""
-    return np.random.default_rng(np.random.SeedSequence([seed, *family_words(family)]))
+    # what default_rng(SeedSequence) builds, without its checks of the argument's type
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, *family_words(family)])))
 
 
 def derive_seeds(base_seed: int, family: str, count: int, *, stream: int = 0) -> list[int]:

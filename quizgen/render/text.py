@@ -7,6 +7,7 @@ side with the symbols around them); inline math stays on one line.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable
 
 from quizgen.model.content import (
@@ -56,14 +57,20 @@ def _hcat(boxes: list[_Box]) -> _Box:
 
 
 def _symbol(node: Sym) -> str:
-    text = GREEK.get(node.name, node.name) + ("\u0303" if node.accent == "tilde" else "")
-    if node.sub is not None:
-        if node.sub.strip(_SUBSCRIPTABLE) == "":  # every character has a subscript form
-            text += node.sub.translate(_SUBSCRIPTS)
+    return _symbol_text(node.name, node.sub, node.sup, node.accent)
+
+
+@lru_cache(maxsize=1024)
+def _symbol_text(name: str, sub: str | None, sup: str | None, accent: str | None) -> str:
+    """How a symbol prints, remembered: a few dozen symbols fill every problem."""
+    text = GREEK.get(name, name) + ("\u0303" if accent == "tilde" else "")
+    if sub is not None:
+        if sub.strip(_SUBSCRIPTABLE) == "":  # every character has a subscript form
+            text += sub.translate(_SUBSCRIPTS)
         else:
-            text += f"_{node.sub}" if len(node.sub) == 1 else f"_({node.sub})"
-    if node.sup is not None:
-        text += "ᵀ" if node.sup == "T" else f"^{node.sup}"
+            text += f"_{sub}" if len(sub) == 1 else f"_({sub})"
+    if sup is not None:
+        text += "ᵀ" if sup == "T" else f"^{sup}"
     return text
 
 
@@ -76,8 +83,13 @@ def inline_math(node: Math) -> str:
     return render(node)
 
 
+# The renderers below look up the items of a node in ``_INLINE`` themselves rather than
+# through ``inline_math``: the pieces of a tree are math by construction (``as_math``), and
+# this runs for every node of every exported problem.
+
+
 def _seq(node: Seq) -> str:
-    return "".join([inline_math(i) for i in node.items])
+    return "".join([_INLINE[type(i)](i) for i in node.items])
 
 
 def _delim(node: Delim) -> str:
@@ -86,7 +98,7 @@ def _delim(node: Delim) -> str:
 
 
 def _mat(node: Mat) -> str:
-    rows = ["[" + ", ".join([inline_math(e) for e in row]) + "]" for row in shared_format(node).rows]
+    rows = ["[" + ", ".join([_INLINE[type(e)](e) for e in row]) + "]" for row in shared_format(node).rows]
     return rows[0] if len(rows) == 1 else "[" + ", ".join(rows) + "]"
 
 
@@ -112,10 +124,15 @@ _INLINE: dict[type, Callable[[Any], str]] = {
 assert set(_INLINE) == set(MATH_TYPES)
 
 
+# Kinds of math whose displayed form is their one-line form.
+_FLAT_KINDS = frozenset({Sym, Num, Word, Op, Frac, Sqrt})
+
+
 def _display_box(node: Math) -> _Box:
     kind = type(node)
     if kind is Seq:
-        return _hcat([_display_box(i) for i in node.items])
+        return _hcat([_line(_INLINE[type(i)](i)) if type(i) in _FLAT_KINDS else _display_box(i)
+                      for i in node.items])
     if kind is Mat and len(node.rows) > 1:
         return _matrix_box(node)
     if kind is Delim:
@@ -131,8 +148,8 @@ def _display_box(node: Math) -> _Box:
 
 
 def _matrix_box(node: Mat) -> _Box:
-    cells = [[inline_math(e) for e in row] for row in shared_format(node).rows]
-    widths = [max(len(row[c]) for row in cells) for c in range(len(cells[0]))]
+    cells = [[_INLINE[type(e)](e) for e in row] for row in shared_format(node).rows]
+    widths = [max(map(len, column)) for column in zip(*cells)]
     body = ["  ".join([cell.rjust(w) for cell, w in zip(row, widths)]) for row in cells]
     n = len(body)
     lines = []
@@ -148,13 +165,17 @@ def display_math(node: Math) -> str:
 
 
 def inline(pieces: tuple[Inline, ...]) -> str:
-    return "".join([prose_text(p) if isinstance(p, str) else inline_math(p) for p in pieces])
+    """One line of text and inline math (a paragraph, a table cell, an option)."""
+    if len(pieces) == 1:  # most table cells: one number
+        p = pieces[0]
+        return prose_text(p) if type(p) is str else inline_math(p)
+    return "".join([prose_text(p) if type(p) is str else inline_math(p) for p in pieces])
 
 
 def _table(block: Table) -> str:
     rows = [[inline(c) for c in block.header]] + [[inline(c) for c in row] for row in block.rows]
-    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
-    out = [" | ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows]
+    widths = [max(map(len, column)) for column in zip(*rows)]
+    out = [" | ".join([cell.ljust(w) for cell, w in zip(r, widths)]).rstrip() for r in rows]
     out.insert(1, "-+-".join("-" * w for w in widths))
     return "\n".join(out)
 
