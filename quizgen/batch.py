@@ -103,17 +103,18 @@ def jobs_for(wanted: int | None, families: list[Family], count: int) -> int:
 
 
 _END = object()  # marks the end of the items
+HELD = 4  # results held at most, in windows: room for this process to work ahead of a slow item
 
 
 def parallel_map(func: Callable[[T], R], items: Iterable[T], jobs: int, *, window: int | None = None) -> Iterator[R]:
     """``func`` over ``items`` on ``jobs`` processes, the results in the order of the items.
 
-    ``jobs - 1`` workers take items from a queue of at most ``window`` (default four per
-    job), so memory stays flat however many items there are; this process is the last job:
-    whenever the oldest result is not ready yet, it works on an item itself instead of
-    waiting (see ``_work_here``). Workers are started with *spawn*, not fork: a forked child
-    of a process that has run Typst can deadlock. ``func`` must be a module-level
-    function (it is pickled).
+    ``jobs - 1`` workers take items from a queue that is kept at ``window`` items (default
+    four per job); this process is the last job: whenever the oldest result is not ready
+    yet, it works on an item itself instead of waiting (see ``_work_here``). At most
+    ``HELD * window`` results are held, so memory stays flat however many items there are.
+    Workers are started with *spawn*, not fork: a forked child of a process that has run
+    Typst can deadlock. ``func`` must be a module-level function (it is pickled).
     """
     if jobs <= 1:
         yield from map(func, items)
@@ -122,35 +123,45 @@ def parallel_map(func: Callable[[T], R], items: Iterable[T], jobs: int, *, windo
     source = iter(items)
     pool = ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_ignore_interrupt)
-    pending: deque[tuple[T, Future[R]]] = deque()  # each item with its result to come, in the order of the items
+    # each item with its result to come, in the order of the items, and whether the workers have it
+    pending: deque[tuple[T, Future[R], bool]] = deque()
+    queued = 0  # items handed to the workers whose results are still pending
     try:
         while True:
-            while len(pending) < window and (item := next(source, _END)) is not _END:
-                pending.append((item, pool.submit(func, item)))
+            # the workers' queue is topped up whatever this process holds, so they never idle
+            while queued < window and len(pending) < HELD * window and (item := next(source, _END)) is not _END:
+                pending.append((item, pool.submit(func, item), True))
+                queued += 1
             if not pending:
                 return
-            if not pending[0][1].done() and _work_here(func, source, pending, 2 * window):
-                continue
-            yield pending.popleft()[1].result()
+            if not pending[0][1].done():
+                taken_back = _work_here(func, source, pending, HELD * window)
+                if taken_back is not None:
+                    queued -= taken_back
+                    continue
+            _, future, by_workers = pending.popleft()
+            queued -= by_workers
+            yield future.result()
     finally:  # also when the consumer stops early or Ctrl-C arrives: drop queued work, stop the workers
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _work_here(func: Callable[[T], R], source: Iterator[T], pending: deque[tuple[T, Future[R]]], limit: int) -> bool:
+def _work_here(func: Callable[[T], R], source: Iterator[T], pending: deque[tuple[T, Future[R], bool]],
+               limit: int) -> int | None:
     """Work on one item in this process rather than wait for the oldest result: the next
     new item while fewer than ``limit`` are pending, else the newest pending item that no
     worker has started yet (taken back from the pool), so that near the end this process
-    shares the workers' queue instead of idling until they empty it. Returns False when
-    there is nothing to take."""
+    shares the workers' queue instead of idling until they empty it. Returns how many
+    items it took back from the workers (0 or 1), or None when there was nothing to take."""
     if len(pending) < limit and (item := next(source, _END)) is not _END:
-        pending.append((item, _done(func(item))))
-        return True
+        pending.append((item, _done(func(item)), False))
+        return 0
     for k in range(len(pending) - 1, 0, -1):
-        item, future = pending[k]
-        if future.cancel():  # succeeds only while no worker has started it
-            pending[k] = (item, _done(func(item)))
-            return True
-    return False
+        item, future, by_workers = pending[k]
+        if by_workers and future.cancel():  # succeeds only while no worker has started it
+            pending[k] = (item, _done(func(item)), False)
+            return 1
+    return None
 
 
 def _done(result: R) -> Future[R]:

@@ -153,17 +153,18 @@ def started() -> Future:
 
 def test_this_process_takes_back_the_newest_work_no_worker_has_started():
     queued_early, queued_late = Future(), Future()
-    pending = deque([(1, started()), (2, queued_early), (3, queued_late)])
-    assert _work_here(abs, iter([]), pending, limit=3)
-    assert queued_late.cancelled() and pending[2][1].result() == 3
-    assert _work_here(abs, iter([]), pending, limit=3)
+    pending = deque([(1, started(), True), (2, queued_early, True), (3, queued_late, True)])
+    assert _work_here(abs, iter([]), pending, limit=3) == 1  # one item taken back from the workers
+    assert queued_late.cancelled() and pending[2][1].result() == 3 and not pending[2][2]
+    assert _work_here(abs, iter([]), pending, limit=3) == 1
     assert queued_early.cancelled() and pending[1][1].result() == 2
-    assert not _work_here(abs, iter([]), pending, limit=3)  # only the running item is left: wait for it
-    assert [item for item, _ in pending] == [1, 2, 3]  # the order of the results is kept
+    assert _work_here(abs, iter([]), pending, limit=3) is None  # only the running item is left: wait for it
+    assert [item for item, _, _ in pending] == [1, 2, 3]  # the order of the results is kept
 
 
 def test_this_process_prefers_a_new_item_while_there_is_room():
     queued = Future()
-    pending = deque([(-1, started()), (-2, queued)])
-    assert _work_here(abs, iter([-3]), pending, limit=3)
-    assert not queued.cancelled() and [item for item, _ in pending] == [-1, -2, -3] and pending[2][1].result() == 3
+    pending = deque([(-1, started(), True), (-2, queued, True)])
+    assert _work_here(abs, iter([-3]), pending, limit=3) == 0  # a new item: the workers' queue is untouched
+    assert not queued.cancelled() and [item for item, _, _ in pending] == [-1, -2, -3]
+    assert pending[2][1].result() == 3 and not pending[2][2]
