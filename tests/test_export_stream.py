@@ -6,11 +6,9 @@ from __future__ import annotations
 import io
 import json
 import os
-import pty
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -22,8 +20,8 @@ from quizgen.cli import cli
 from quizgen.families import FAMILIES
 from quizgen.writers import export
 from quizgen.writers.export import export_record, write_records
+from terminal import on_a_terminal, quizgen_popen
 
-REPO = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str):
@@ -139,11 +137,6 @@ def test_output_must_be_a_regular_file(tmp_path):
     assert fifo.is_fifo() and [p.name for p in tmp_path.iterdir()] == ["pipe"]
 
 
-def quizgen_popen(*args: str, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", "from quizgen.cli import main; main()", *args],
-                            env={**os.environ, "PYTHONPATH": str(REPO)}, **kwargs)
-
-
 @pytest.mark.parametrize("sig, jobs", [(signal.SIGINT, "1"), (signal.SIGINT, "2"), (signal.SIGTERM, "2")])
 def test_an_interrupted_export_removes_its_temporary_file(tmp_path, sig, jobs):
     target = tmp_path / "big.json"
@@ -163,32 +156,12 @@ def test_an_interrupted_export_removes_its_temporary_file(tmp_path, sig, jobs):
     assert list(tmp_path.iterdir()) == []
 
 
-def progress_output(*args: str) -> str:
-    """What an export prints on stderr when stderr is a terminal."""
-    leader, follower = pty.openpty()
-    proc = quizgen_popen(*args, stdout=subprocess.DEVNULL, stderr=follower)
-    os.close(follower)
-    chunks_read = []
-    while True:
-        try:
-            data = os.read(leader, 4096)
-        except OSError:  # the terminal closed
-            break
-        if not data:
-            break
-        chunks_read.append(data)
-    proc.wait(timeout=60)
-    os.close(leader)
-    assert proc.returncode == 0
-    return b"".join(chunks_read).decode()
-
-
 def test_progress_bar_only_on_a_terminal(tmp_path):
     out = str(tmp_path / "p.json")
-    shown = progress_output("export", "--count", "60", "--jobs", "1", "-o", out)
+    shown, _ = on_a_terminal("export", "--count", "60", "--jobs", "1", "-o", out)
     total = 60 * len(FAMILIES)
     assert "exporting" in shown and f"{total}/{total}" in shown and f"wrote {total} problems" in shown
-    assert progress_output("export", "--count", "60", "--jobs", "1", "-q", "-o", out) == ""
+    assert on_a_terminal("export", "--count", "60", "--jobs", "1", "-q", "-o", out)[0] == ""
     piped = quizgen_popen("export", "--count", "60", "--jobs", "1", "-o", out,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, err = piped.communicate(timeout=60)

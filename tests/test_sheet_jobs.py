@@ -4,10 +4,6 @@ shows on a terminal only."""
 
 from __future__ import annotations
 
-import os
-import pty
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -18,8 +14,8 @@ from quizgen.cli import cli
 from quizgen.errors import QuizgenError
 from quizgen.writers import sheets
 from quizgen.writers.sheets import in_threads
+from terminal import on_a_terminal
 
-REPO = Path(__file__).resolve().parent.parent
 CLASS = ["sheet", "--family", "qk.scores", "--family", "attention.shapes", "--kind", "choice", "--students", "4",
          "--format", "both", "--seed", "3", "--timestamp", "1800000000"]
 
@@ -75,34 +71,12 @@ def test_threads_give_results_in_order_and_start_nothing_after_an_error():
     assert len(started) <= 2 + 2 * 2 + 1  # the two running and the few queued ahead, not all 100
 
 
-def terminal_output(*args: str) -> tuple[str, str]:
-    """What ``quizgen ARGS`` prints on a terminal (stderr) and on a pipe (stdout)."""
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-c", "from quizgen.cli import main; main()", *args],
-                            env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE, stderr=follower)
-    os.close(follower)
-    shown = []
-    while True:
-        try:
-            data = os.read(leader, 4096)
-        except OSError:  # the terminal closed
-            break
-        if not data:
-            break
-        shown.append(data)
-    out = proc.stdout.read().decode()
-    proc.wait(timeout=120)
-    os.close(leader)
-    assert proc.returncode == 0
-    return b"".join(shown).decode(), out
-
-
 def test_progress_bar_on_a_terminal_only_and_not_with_quiet(tmp_path):
     args = ["sheet", "--family", "qk.softmax", "--students", "3", "--jobs", "2"]
-    shown, listed = terminal_output(*args, "-o", str(tmp_path / "a"))
+    shown, listed = on_a_terminal(*args, "-o", str(tmp_path / "a"))
     assert "sheets" in shown and "3/3" in shown
     assert len(listed.splitlines()) == 3 * 2 + 2  # every file is still listed, after the bar
-    shown, listed = terminal_output(*args, "--quiet", "-o", str(tmp_path / "b"))
+    shown, listed = on_a_terminal(*args, "--quiet", "-o", str(tmp_path / "b"))
     assert shown == "" and len(listed.splitlines()) == 3 * 2 + 2
     result = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "c")], catch_exceptions=False)  # no terminal
     assert all(line.endswith((".pdf", ".csv")) for line in result.output.splitlines())
