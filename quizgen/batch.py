@@ -1,5 +1,11 @@
-"""Making many problems at once: validating a request, drawing its seeds, cutting it into
-chunks, and spreading chunks over processes with the results kept in order."""
+"""Making many problems at once: validating a request, cutting it into chunks, and
+spreading chunks over processes with the results kept in order.
+
+The process that hands out chunks imports neither numpy nor the families: it validates
+against the catalog, and each chunk names its seeds by their place in the batch, which the
+worker that makes the chunk derives (see ``Chunk``). So a parallel export's main process
+stays small.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +15,14 @@ import signal
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, TypeVar
+from functools import lru_cache
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Protocol, TypeVar
 
-import numpy as np
-
+from quizgen import catalog
 from quizgen.errors import QuizgenError
-from quizgen.families import get_family
-from quizgen.model.family import Family, make_problem
-from quizgen.model.problem import Problem
-from quizgen.model.seeding import SEED_BITS, derive_seeds
+
+if TYPE_CHECKING:
+    from quizgen.model.problem import Problem
 
 MAX_COUNT = 100_000
 CHUNK_SIZE = 100  # problems a worker makes per task: large enough to hide the hand-over cost
@@ -27,14 +32,24 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def check_request(family_ids: Iterable[str], count: int, difficulty: str | None) -> list[Family]:
-    """Validate a batch request; raise ``QuizgenError`` with the valid choices."""
+class FamilyLevels(Protocol):
+    """What a batch needs of a family: its id and its levels (a catalog entry or the family)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def levels(self) -> dict[str, str]: ...
+
+
+def check_request(family_ids: Iterable[str], count: int, difficulty: str | None) -> list[catalog.FamilyInfo]:
+    """Validate a batch request against the catalog; raise ``QuizgenError`` with the valid choices."""
+    known = catalog.families()
     families = []
     for fid in family_ids:
-        try:
-            families.append(get_family(fid))
-        except KeyError as exc:
-            raise QuizgenError(exc.args[0]) from None
+        if fid not in known:
+            raise QuizgenError(f"unknown family {fid!r}; choose from {', '.join(known)}")
+        families.append(known[fid])
     if not 1 <= count <= MAX_COUNT:
         raise QuizgenError(f"count must be between 1 and {MAX_COUNT:,}, not {count}")
     for family in families:
@@ -48,38 +63,61 @@ def check_request(family_ids: Iterable[str], count: int, difficulty: str | None)
 def fresh_seed() -> int:
     """A new seed from the operating system's entropy (never from global random state),
     for a user who asks for a fresh draw; print it so the draw can be repeated."""
+    import numpy as np
+
+    from quizgen.model.seeding import SEED_BITS
+
     return int(np.random.SeedSequence().generate_state(1)[0]) % (1 << SEED_BITS)
 
 
 @dataclass(frozen=True)
 class Chunk:
-    """A run of problems of one family: one task for one worker."""
+    """A run of problems of one family: one task for one worker.
+
+    The problems are those at places ``start`` to ``stop`` of a batch of ``count`` problems
+    of ``family`` drawn from ``base_seed`` (``derive_seeds``); without a ``difficulty`` the
+    levels take turns by place.
+    """
 
     family: str
-    seeds: tuple[int, ...]
-    difficulties: tuple[str, ...]
+    base_seed: int
+    count: int
+    stream: int
+    start: int
+    stop: int
+    difficulty: str | None
 
     def problems(self) -> Iterator[Problem]:
         """The chunk's problems, in order."""
+        from quizgen.families import get_family
+        from quizgen.model.family import make_problem
+
         family = get_family(self.family)
-        for seed, difficulty in zip(self.seeds, self.difficulties):
-            yield make_problem(family, seed, difficulty)
+        levels = list(family.levels)
+        seeds = _batch_seeds(self.base_seed, self.family, self.count, self.stream)
+        for k in range(self.start, self.stop):
+            yield make_problem(family, seeds[k], self.difficulty or levels[k % len(levels)])
 
 
-def chunks(families: list[Family], count: int, base_seed: int, difficulty: str | None,
+@lru_cache(maxsize=2)
+def _batch_seeds(base_seed: int, family: str, count: int, stream: int) -> list[int]:
+    """A batch's seeds, derived once per family in each process (a worker makes many
+    chunks of a family in a row; deriving 100,000 seeds takes ~35 ms)."""
+    from quizgen.model.seeding import derive_seeds
+
+    return derive_seeds(base_seed, family, count, stream=stream)
+
+
+def chunks(families: Iterable[FamilyLevels], count: int, base_seed: int, difficulty: str | None,
            *, stream: int = 0, size: int = CHUNK_SIZE) -> Iterator[Chunk]:
     """``count`` problems per family, as chunks of at most ``size``; without a difficulty,
     the levels take turns."""
     for family in families:
-        levels = list(family.levels)
-        seeds = derive_seeds(base_seed, family.id, count, stream=stream)
         for start in range(0, count, size):
-            part = seeds[start:start + size]
-            turns = range(start, start + len(part))
-            yield Chunk(family.id, tuple(part), tuple(difficulty or levels[k % len(levels)] for k in turns))
+            yield Chunk(family.id, base_seed, count, stream, start, min(start + size, count), difficulty)
 
 
-def generate(families: list[Family], count: int, base_seed: int, difficulty: str | None,
+def generate(families: Iterable[FamilyLevels], count: int, base_seed: int, difficulty: str | None,
              *, stream: int = 0) -> Iterator[Problem]:
     """``count`` problems per family; without a difficulty, the levels take turns."""
     for chunk in chunks(families, count, base_seed, difficulty, stream=stream):
@@ -93,7 +131,7 @@ def available_cores() -> int:
     return os.cpu_count() or 1
 
 
-def jobs_for(wanted: int | None, families: list[Family], count: int) -> int:
+def jobs_for(wanted: int | None, families: list[FamilyLevels], count: int) -> int:
     """How many processes to make ``count`` problems of each family with: ``wanted`` if
     given, else every core but no more than the work repays; never more than there are chunks."""
     chunk_count = len(families) * -(-count // CHUNK_SIZE)
@@ -102,73 +140,32 @@ def jobs_for(wanted: int | None, families: list[Family], count: int) -> int:
     return max(1, min(wanted, chunk_count))
 
 
-_END = object()  # marks the end of the items
-HELD = 4  # results held at most, in windows: room for this process to work ahead of a slow item
-
-
 def parallel_map(func: Callable[[T], R], items: Iterable[T], jobs: int, *, window: int | None = None) -> Iterator[R]:
-    """``func`` over ``items`` on ``jobs`` processes, the results in the order of the items.
+    """``func`` over ``items`` on ``jobs`` worker processes, the results in the order of the items.
 
-    ``jobs - 1`` workers take items from a queue that is kept at ``window`` items (default
-    four per job); this process is the last job: whenever the oldest result is not ready
-    yet, it works on an item itself instead of waiting (see ``_work_here``). At most
-    ``HELD * window`` results are held, so memory stays flat however many items there are.
-    Workers are started with *spawn*, not fork: a forked child of a process that has run
-    Typst can deadlock. ``func`` must be a module-level function (it is pickled).
+    At most ``window`` items (default four per job) are handed out and not yet collected,
+    so memory stays flat however many items there are. This process only hands out items
+    and collects results: the pool's threads that carry them between the processes need
+    this process's GIL, and when it also worked on items they waited for it at every
+    hand-over, which left the workers idle a quarter of the time. Workers are started with
+    *spawn*, not fork: a forked child of a process that has run Typst can deadlock.
+    ``func`` must be a module-level function (it is pickled).
     """
     if jobs <= 1:
         yield from map(func, items)
         return
     window = window or 4 * jobs
-    source = iter(items)
-    pool = ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_ignore_interrupt)
-    # each item with its result to come, in the order of the items, and whether the workers have it
-    pending: deque[tuple[T, Future[R], bool]] = deque()
-    queued = 0  # items handed to the workers whose results are still pending
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_interrupt)
+    pending: deque[Future[R]] = deque()
     try:
-        while True:
-            # the workers' queue is topped up whatever this process holds, so they never idle
-            while queued < window and len(pending) < HELD * window and (item := next(source, _END)) is not _END:
-                pending.append((item, pool.submit(func, item), True))
-                queued += 1
-            if not pending:
-                return
-            if not pending[0][1].done():
-                taken_back = _work_here(func, source, pending, HELD * window)
-                if taken_back is not None:
-                    queued -= taken_back
-                    continue
-            _, future, by_workers = pending.popleft()
-            queued -= by_workers
-            yield future.result()
+        for item in items:
+            pending.append(pool.submit(func, item))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
     finally:  # also when the consumer stops early or Ctrl-C arrives: drop queued work, stop the workers
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _work_here(func: Callable[[T], R], source: Iterator[T], pending: deque[tuple[T, Future[R], bool]],
-               limit: int) -> int | None:
-    """Work on one item in this process rather than wait for the oldest result: the next
-    new item while fewer than ``limit`` are pending, else the newest pending item that no
-    worker has started yet (taken back from the pool), so that near the end this process
-    shares the workers' queue instead of idling until they empty it. Returns how many
-    items it took back from the workers (0 or 1), or None when there was nothing to take."""
-    if len(pending) < limit and (item := next(source, _END)) is not _END:
-        pending.append((item, _done(func(item)), False))
-        return 0
-    for k in range(len(pending) - 1, 0, -1):
-        item, future, by_workers = pending[k]
-        if by_workers and future.cancel():  # succeeds only while no worker has started it
-            pending[k] = (item, _done(func(item)), False)
-            return 1
-    return None
-
-
-def _done(result: R) -> Future[R]:
-    """A future that already holds ``result`` (an item this process worked on itself)."""
-    future: Future[R] = Future()
-    future.set_result(result)
-    return future
 
 
 def _ignore_interrupt() -> None:

@@ -288,11 +288,11 @@ def export(families: tuple[str, ...], count: int, seed: int, difficulty: str | N
       quizgen export --family qk.scores --family qk.softmax --seed 42 --difficulty hard
       quizgen export --count 10000 --format jsonl --jobs 2 -o problems.jsonl
     """
+    from quizgen import catalog
     from quizgen.batch import check_request, chunks, jobs_for
-    from quizgen.families import FAMILIES
     from quizgen.writers.export import export_to_file, write_records
 
-    chosen = check_request(families or FAMILIES, count, difficulty)
+    chosen = check_request(families or catalog.family_ids(), count, difficulty)
     seed = _say_seed(seed)
     total = count * len(chosen)
     jobs = jobs_for(jobs, chosen, count)

@@ -9,6 +9,7 @@ import os
 import random
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -71,9 +72,25 @@ def test_jobs_default_to_the_cores_the_work_repays():
 def test_parallel_map_keeps_order():
     assert list(parallel_map(abs, range(-50, 0), 2, window=3)) == list(range(50, 0, -1))
     assert list(parallel_map(abs, [], 2)) == []
-    rng = random.Random(3)  # items of very different cost, so the workers and this process finish out of turn
+    rng = random.Random(3)  # items of very different cost, so the workers finish out of turn
     items = [[rng.random() for _ in range(rng.choice([1, 10, 300_000]))] for _ in range(40)]
     assert list(parallel_map(sorted, items, 3, window=4)) == [sorted(item) for item in items]
+
+
+def test_the_process_that_hands_out_chunks_stays_small():
+    # a parallel export's main process validates, cuts chunks and writes: none of it needs
+    # numpy or the families, which would cost it ~20 MB beside the workers
+    script = """
+import sys
+from quizgen import catalog
+from quizgen.batch import check_request, chunks
+from quizgen.writers.export import export_to_file, write_records
+work = list(chunks(check_request(catalog.family_ids(), 1000, "hard"), 1000, 7, "hard"))
+assert len(work) == 170 and work[-1].stop == 1000, work[-1]
+heavy = sorted(m for m in ("numpy", "quizgen.families", "quizgen.model.content") if m in sys.modules)
+assert not heavy, heavy
+"""
+    subprocess.run([sys.executable, "-c", script], check=True)
 
 
 class Recorder(io.BytesIO):

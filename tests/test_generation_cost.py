@@ -6,13 +6,10 @@ as the plain rule does, and the parallel export's main process takes back queued
 from __future__ import annotations
 
 import pickle
-from collections import deque
-from concurrent.futures import Future
 
 import numpy as np
 import pytest
 
-from quizgen.batch import _work_here
 from quizgen.families import FAMILIES, common
 from quizgen.model.content import (
     Delim, Figure, Mat, Num, Seq, Sym, Table, format_number, mat, number_text, shared_format, shared_row_format,
@@ -143,28 +140,3 @@ def test_a_bracket_around_one_line_reads_as_inline_and_around_a_matrix_grows():
     assert text.inline_math(Delim(body, "norm", "F")) == "‖W_Qxⱼᵀd_(model)Wₙₑₜ₁2‖_F"
     tall = text.display_math(Delim(mat([[1, 2], [3, 4]]), "paren"))
     assert tall.splitlines() == ["(⎡ 1  2 ⎤)", "(⎣ 3  4 ⎦)"]
-
-
-def started() -> Future:
-    future: Future = Future()
-    assert future.set_running_or_notify_cancel()
-    return future
-
-
-def test_this_process_takes_back_the_newest_work_no_worker_has_started():
-    queued_early, queued_late = Future(), Future()
-    pending = deque([(1, started(), True), (2, queued_early, True), (3, queued_late, True)])
-    assert _work_here(abs, iter([]), pending, limit=3) == 1  # one item taken back from the workers
-    assert queued_late.cancelled() and pending[2][1].result() == 3 and not pending[2][2]
-    assert _work_here(abs, iter([]), pending, limit=3) == 1
-    assert queued_early.cancelled() and pending[1][1].result() == 2
-    assert _work_here(abs, iter([]), pending, limit=3) is None  # only the running item is left: wait for it
-    assert [item for item, _, _ in pending] == [1, 2, 3]  # the order of the results is kept
-
-
-def test_this_process_prefers_a_new_item_while_there_is_room():
-    queued = Future()
-    pending = deque([(-1, started(), True), (-2, queued, True)])
-    assert _work_here(abs, iter([-3]), pending, limit=3) == 0  # a new item: the workers' queue is untouched
-    assert not queued.cancelled() and [item for item, _, _ in pending] == [-1, -2, -3]
-    assert pending[2][1].result() == 3 and not pending[2][2]

@@ -259,11 +259,11 @@ def deck_notes(definition: DeckDefinition, writer: HtmlWriter,
             by_section[section].append(note)
             tick(1)
     else:
-        # the largest families first, and a short queue (a window of one family per job), so
-        # that no process idles at the end while another still has families waiting
+        # every family handed out at once, the largest first, so that a process that is done
+        # takes the next family whichever is still being drawn
         largest_first = sorted(definition.by_family(), key=lambda part: -part.size)
-        parts = ((part, replace(writer, media={})) for part in largest_first)
-        for notes, media in parallel_map(_family_notes, parts, jobs, window=jobs):
+        parts = [(part, replace(writer, media={})) for part in largest_first]
+        for notes, media in parallel_map(_family_notes, parts, jobs, window=len(parts)):
             for section, note in notes:
                 by_section[section].append(note)
             writer.media.update(media)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterable
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable
 
 from quizgen.batch import Chunk, parallel_map
 from quizgen.errors import QuizgenError
-from quizgen.model.problem import Problem
-from quizgen.render import text
 from quizgen.writers.output import atomic_write_with
+
+if TYPE_CHECKING:
+    from quizgen.model.problem import Problem
 
 FORMATS = ("json", "jsonl")
 
@@ -25,6 +26,8 @@ _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=
 
 def export_record(problem: Problem) -> dict[str, Any]:
     """One problem as the export contract's JSON object."""
+    from quizgen.render import text  # here, not above: a parallel export's main process makes no record
+
     s = problem.solution
     return {
         "id": problem.id,
