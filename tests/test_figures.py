@@ -18,7 +18,7 @@ from quizgen.math.graphs import Dag, random_dag
 from quizgen.model.content import Figure
 from quizgen.model.family import make_problem
 from quizgen.model.problem import Problem
-from quizgen.render.figures import dag_layout, dag_svg, total_crossings
+from quizgen.render.figures import crossings_by_place, dag_layout, dag_svg, total_crossings
 
 SVG = "{http://www.w3.org/2000/svg}"
 GRAPHS_PER_LEVEL = 1000
@@ -177,6 +177,39 @@ def brute_force_crossings(rows: tuple[tuple, ...], legs: list) -> int:
         count = total_crossings([list(o) for o in orders], legs)
         best = count if best is None else min(best, count)
     return best
+
+
+def test_crossings_by_place_are_those_a_recount_finds() -> None:
+    """Moving one node along its row changes only the crossings of its own legs: for every
+    place, the recount of all crossings minus those of the other legs alone."""
+    rng = np.random.default_rng(11)
+    for _ in range(300):
+        sizes = rng.integers(1, 6, size=3)
+        above, row, below = ([(r, k) for k in range(size)] for r, size in enumerate(sizes))
+
+        def some_legs(top: list, bottom: list) -> list:
+            pairs = [(a, b) for a in top for b in bottom]
+            return [pairs[k] for k in sorted(rng.choice(len(pairs), size=rng.integers(0, len(pairs) + 1),
+                                                        replace=False))]
+
+        legs_in, legs_out = some_legs(above, row), some_legs(row, below)
+        n = row[int(rng.integers(len(row)))]
+        others = [m for m in row if m != n]
+        upper, lower = (above, legs_in) if rng.random() < 0.8 else None, (below, legs_out) if rng.random() < 0.8 else None
+        got = crossings_by_place(n, others, upper, lower)
+
+        def recount(nodes: list, without_n: bool) -> int:
+            count = 0
+            for far, legs, top_first in ((upper, legs_in, True), (lower, legs_out, False)):
+                if far is None:
+                    continue
+                kept = [leg for leg in legs if not (without_n and n in leg)]
+                count += total_crossings([far[0], nodes] if top_first else [nodes, far[0]], kept)
+            return count
+
+        alone = recount(others, without_n=True)
+        assert got == [recount(others[:k] + [n] + others[k:], without_n=False) - alone
+                       for k in range(len(others) + 1)]
 
 
 def test_crossings_are_few() -> None:

@@ -11,6 +11,8 @@ white page and in a dark-mode card alike without relying on colour inversion.
 
 from __future__ import annotations
 
+import itertools
+
 import math
 from dataclasses import dataclass
 from html import escape
@@ -123,19 +125,51 @@ def _sift(rows: list[list[Node]], below: list[list[tuple[Node, Node]]]) -> None:
     while improved:
         improved = False
         for r, row in enumerate(rows):
+            upper = (rows[r - 1], below[r - 1]) if r > 0 else None
+            lower = (rows[r + 1], below[r]) if r + 1 < len(rows) else None
+            before = local(r)
             for n in list(row):
-                before = local(r)
                 if before == 0:
                     break  # nothing in this row to improve
+                at = row.index(n)
                 row.remove(n)
-                counts = []
-                for k in range(len(row) + 1):
-                    row.insert(k, n)
-                    counts.append(local(r))
-                    row.pop(k)
+                moved = crossings_by_place(n, row, upper, lower)
+                # only crossings with a leg of n change as n moves: the others keep their order
+                counts = [before - moved[at] + m for m in moved]
                 best = counts.index(min(counts))  # the first best place, which lets a node move along a plateau
                 row.insert(best, n)
                 improved |= counts[best] < before
+                before = counts[best]  # the row's crossings now
+
+
+def crossings_by_place(n: Node, others: list[Node], upper: tuple[list[Node], list[tuple[Node, Node]]] | None,
+                       lower: tuple[list[Node], list[tuple[Node, Node]]] | None) -> list[int]:
+    """For each place ``k`` of ``n`` among ``others`` (the rest of its row, in order), how
+    many crossings the legs of ``n`` make with the other legs to the row above (``upper``:
+    that row and the legs into ``n``'s row) and below (``lower``: that row and the legs out
+    of ``n``'s row). Two legs of ``n`` never cross, sharing an end."""
+    place = {m: j for j, m in enumerate(others)}
+    starts = [0] * (len(others) + 1)  # crossings that begin at each place, and run to the end
+    sides = []  # (the far row, its legs, the index of the far and of the near end in a leg)
+    if upper is not None:
+        sides.append((*upper, 0, 1))
+    if lower is not None:
+        sides.append((*lower, 1, 0))
+    for far_row, legs, far_end, near_end in sides:
+        far = {m: j for j, m in enumerate(far_row)}
+        mine = [far[leg[far_end]] for leg in legs if leg[near_end] == n]
+        for leg in legs:
+            if leg[near_end] == n:
+                continue
+            j, other = place[leg[near_end]], far[leg[far_end]]
+            for end in mine:
+                if end > other:  # crosses while n is left of the other leg's node: places 0..j
+                    starts[0] += 1
+                    if j + 1 < len(starts):
+                        starts[j + 1] -= 1
+                elif end < other and j + 1 < len(starts):  # crosses once n is right of it
+                    starts[j + 1] += 1
+    return list(itertools.accumulate(starts))
 
 
 def order_rows(rows: list[list[Node]], legs: list[tuple[Node, Node]]) -> list[list[Node]]:
