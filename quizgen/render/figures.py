@@ -203,12 +203,18 @@ def _half_width(n: Node) -> float:
     return COL_GAP / 2 if len(n) == 1 else BEND_GAP / 2
 
 
-def _fit_in_order(row: list[Node], wanted: list[float]) -> list[float]:
-    """Positions as close as possible (least squares) to ``wanted`` that keep the row's
-    order and spacing: pool-adjacent-violators on the positions minus their offsets."""
+def _offsets(row: list[Node]) -> list[float]:
+    """Each node's distance from the row's first node when the row is packed tight."""
     offsets = [0.0]
     for a, b in zip(row, row[1:]):
         offsets.append(offsets[-1] + _half_width(a) + _half_width(b))
+    return offsets
+
+
+def _fit_in_order(offsets: list[float], wanted: list[float]) -> list[float]:
+    """Positions as close as possible (least squares) to ``wanted`` that keep a row's
+    order and spacing (its ``_offsets``): pool-adjacent-violators on the positions minus
+    their offsets."""
     blocks: list[list[float]] = []  # [mean, count]
     for w, off in zip(wanted, offsets):
         blocks.append([w - off, 1])
@@ -222,18 +228,19 @@ def _fit_in_order(row: list[Node], wanted: list[float]) -> list[float]:
 def _place_columns(rows: list[list[Node]], legs: list[tuple[Node, Node]]) -> dict[Node, float]:
     """x of every node: rows packed, then each node pulled towards the mean x of its
     neighbours in the rows above and below, keeping order and spacing."""
+    offsets = [_offsets(row) for row in rows]
     x: dict[Node, float] = {}
-    for row in rows:
-        x.update(zip(row, _fit_in_order(row, [0.0] * len(row))))  # packed, centred on 0
+    for row, row_offsets in zip(rows, offsets):
+        x.update(zip(row, _fit_in_order(row_offsets, [0.0] * len(row))))  # packed, centred on 0
     neighbours: dict[Node, list[Node]] = {n: [] for row in rows for n in row}
     for a, b in legs:
         neighbours[a].append(b)
         neighbours[b].append(a)
     for sweep in range(SWEEPS):
-        order = rows if sweep % 2 == 0 else rows[::-1]
-        for row in order:
+        order = zip(rows, offsets) if sweep % 2 == 0 else zip(rows[::-1], offsets[::-1])
+        for row, row_offsets in order:
             wanted = [sum(x[m] for m in neighbours[n]) / len(neighbours[n]) if neighbours[n] else x[n] for n in row]
-            x.update(zip(row, _fit_in_order(row, wanted)))
+            x.update(zip(row, _fit_in_order(row_offsets, wanted)))
     return x
 
 
@@ -293,14 +300,21 @@ def _aims(dag: Dag, x: dict[Node, float]) -> dict[tuple[int, int], float]:
     return aims
 
 
-def _too_close(centres: dict[int, Point], edge: tuple[int, int], samples: list[Point], width: float) -> list[float]:
-    """The heights of the sample points of an edge that run within the clearance of a
-    vertex other than its endpoints."""
-    others = np.array([c for v, c in centres.items() if v not in edge])
-    if not len(others):
-        return []
+def _near_route(centres: dict[int, Point], edge: tuple[int, int], route: Sequence[Point], reach: float) -> list[Point]:
+    """The centres of the vertices other than an edge's ends within ``reach`` of the box
+    around its route. The drawn edge stays within the box widened by less than a disc's
+    radius (its last leg aims a little aside), so only these vertices can be too close."""
+    xs, ys = [px for px, _ in route], [py for _, py in route]
+    left, right, top, bottom = min(xs) - reach, max(xs) + reach, min(ys) - reach, max(ys) + reach
+    return [c for v, c in centres.items() if v not in edge and left <= c[0] <= right and top <= c[1] <= bottom]
+
+
+def _too_close(others: list[Point], samples: list[Point], width: float) -> list[float]:
+    """The heights of the sample points of an edge that run within the clearance of one of
+    the vertex centres ``others``."""
+    centres = np.array(others)
     points = np.array(samples)
-    gaps = np.hypot(points[:, None, 0] - others[None, :, 0], points[:, None, 1] - others[None, :, 1])
+    gaps = np.hypot(points[:, None, 0] - centres[None, :, 0], points[:, None, 1] - centres[None, :, 1])
     close = (gaps < NODE_R + CLEARANCE + width / 2).any(axis=1)
     return [float(y) for y in points[close, 1]]
 
@@ -324,7 +338,8 @@ def dag_layout(dag: Dag, highlight: frozenset[tuple[int, int]] = frozenset()) ->
         crowded: set[int] = set()
         for edge, route in routes.items():
             width = HOT_WIDTH if edge in highlight else EDGE_WIDTH
-            for py in _too_close(centres, edge, path_samples(edge_path(route, aims[edge])), width):
+            near = _near_route(centres, edge, route, 2 * NODE_R + CLEARANCE + width)
+            for py in _too_close(near, path_samples(edge_path(route, aims[edge])), width) if near else ():
                 crowded.add(max(0, min(len(gaps) - 1, sum(1 for y in y_of_row[1:] if y <= py))))
         if not crowded or all(gaps[r] >= MAX_ROW_GAP for r in crowded):
             break
