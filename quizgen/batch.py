@@ -14,6 +14,7 @@ import os
 import signal
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Protocol, TypeVar
@@ -164,6 +165,9 @@ def parallel_map(func: Callable[[T], R], items: Iterable[T], jobs: int, *, windo
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    except BrokenProcessPool:
+        raise QuizgenError("a worker process ended abruptly (killed, or out of memory?); "
+                           "try again, or with fewer --jobs") from None
     finally:  # also when the consumer stops early or Ctrl-C arrives: drop queued work, stop the workers
         pool.shutdown(wait=True, cancel_futures=True)
 

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from quizgen.batch import PROBLEMS_PER_JOB, available_cores, chunks, generate, jobs_for, parallel_map
 from quizgen.cli import cli
+from quizgen.errors import QuizgenError
 from quizgen.families import FAMILIES
 from quizgen.writers import export
 from quizgen.writers.export import export_record, write_records
@@ -75,6 +76,11 @@ def test_parallel_map_keeps_order():
     rng = random.Random(3)  # items of very different cost, so the workers finish out of turn
     items = [[rng.random() for _ in range(rng.choice([1, 10, 300_000]))] for _ in range(40)]
     assert list(parallel_map(sorted, items, 3, window=4)) == [sorted(item) for item in items]
+
+
+def test_a_worker_that_dies_is_a_clear_error():
+    with pytest.raises(QuizgenError, match="worker process ended abruptly"):
+        list(parallel_map(os._exit, [1, 1, 1], 2))
 
 
 def test_the_process_that_hands_out_chunks_stays_small():
