@@ -195,7 +195,8 @@ def test_crossings_by_place_are_those_a_recount_finds() -> None:
         legs_in, legs_out = some_legs(above, row), some_legs(row, below)
         n = row[int(rng.integers(len(row)))]
         others = [m for m in row if m != n]
-        upper, lower = (above, legs_in) if rng.random() < 0.8 else None, (below, legs_out) if rng.random() < 0.8 else None
+        upper = (above, legs_in) if rng.random() < 0.8 else None  # a first or last row has no neighbour row
+        lower = (below, legs_out) if rng.random() < 0.8 else None
         got = crossings_by_place(n, others, upper, lower)
 
         def recount(nodes: list, without_n: bool) -> int:

@@ -12,7 +12,6 @@ white page and in a dark-mode card alike without relying on colour inversion.
 from __future__ import annotations
 
 import itertools
-
 import math
 from dataclasses import dataclass
 from html import escape
@@ -149,7 +148,7 @@ def crossings_by_place(n: Node, others: list[Node], upper: tuple[list[Node], lis
     that row and the legs into ``n``'s row) and below (``lower``: that row and the legs out
     of ``n``'s row). Two legs of ``n`` never cross, sharing an end."""
     place = {m: j for j, m in enumerate(others)}
-    starts = [0] * (len(others) + 1)  # crossings that begin at each place, and run to the end
+    steps = [0] * (len(others) + 1)  # how the count changes from the place before to each place
     sides = []  # (the far row, its legs, the index of the far and of the near end in a leg)
     if upper is not None:
         sides.append((*upper, 0, 1))
@@ -164,12 +163,11 @@ def crossings_by_place(n: Node, others: list[Node], upper: tuple[list[Node], lis
             j, other = place[leg[near_end]], far[leg[far_end]]
             for end in mine:
                 if end > other:  # crosses while n is left of the other leg's node: places 0..j
-                    starts[0] += 1
-                    if j + 1 < len(starts):
-                        starts[j + 1] -= 1
-                elif end < other and j + 1 < len(starts):  # crosses once n is right of it
-                    starts[j + 1] += 1
-    return list(itertools.accumulate(starts))
+                    steps[0] += 1
+                    steps[j + 1] -= 1
+                elif end < other:  # crosses once n is right of it: places j+1 on
+                    steps[j + 1] += 1
+    return list(itertools.accumulate(steps))
 
 
 def order_rows(rows: list[list[Node]], legs: list[tuple[Node, Node]]) -> list[list[Node]]:
