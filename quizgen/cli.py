@@ -531,8 +531,11 @@ def sheet(deck: Path | None, families: tuple[str, ...], count: int, difficulty: 
               help="Base seed of the pool, or random (default: the deck's seed, else 0).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("practice.html"),
               show_default=True, help="The HTML file to write.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes to use (default: every core); the page is the same for any number.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 def practice(families: tuple[str, ...], deck: Path | None, count: int, difficulty: str | None, seed: int | None,
-             output: Path) -> None:
+             output: Path, jobs: int | None, quiet: bool) -> None:
     """Write a self-contained practice page that checks typed answers and names the mistake.
 
     Open the file in any browser, also offline and on a phone: answer a problem and the
@@ -547,15 +550,18 @@ def practice(families: tuple[str, ...], deck: Path | None, count: int, difficult
     """
     from quizgen.decks import load_deck
     from quizgen.writers.output import atomic_write
-    from quizgen.writers.practice import plan_practice, pool, practice_page
+    from quizgen.writers.practice import plan_practice, pool_payloads, practice_jobs, practice_page
 
     if deck is not None and families:
         raise QuizgenError("--family does not go with --deck: the deck's sections name the families")
     plan = plan_practice(families, load_deck(deck) if deck is not None else None, count, difficulty, _say_seed(seed))
-    problems = pool(plan)
+    total = len(plan.family_ids) * len(plan.levels) * plan.count
+    with _progress(total, "drawing the pool", show=not quiet) as step:
+        payloads = pool_payloads(plan, practice_jobs(jobs, plan), step)
     command = practice_command(families, deck, count, difficulty, plan.seed, output)
-    atomic_write(output, practice_page(plan, problems, command).encode("utf-8"))
-    click.echo(f"{output}: {len(problems)} problems of {len(plan.family_ids)} families")
+    atomic_write(output, practice_page(plan, payloads, command).encode("utf-8"))
+    if not quiet:
+        click.echo(f"{output}: {len(payloads)} problems of {len(plan.family_ids)} families")
 
 
 def practice_command(families: tuple[str, ...], deck: Path | None, count: int, difficulty: str | None, seed: int,

@@ -15,13 +15,16 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from terminal import on_a_terminal
 
+from quizgen.batch import available_cores
 from quizgen.cli import cli
 from quizgen.families import FAMILIES
 from quizgen.model.family import make_problem, printed
 from quizgen.model.mistakes import FORGOT_SCALE, ROWS_COLUMNS_SWAPPED
 from quizgen.model.answers import answer_form, solution_form
-from quizgen.writers.practice import PracticePlan, encode, payload, pool, practice_page
+from quizgen.writers.practice import (PracticePlan, encode, payload, pool, pool_payloads, practice_jobs,
+                                      practice_page)
 
 PHONE = {"width": 400, "height": 800}
 KINDS = {"number", "vector", "matrix", "set", "yesno", "text", "choice", "fields"}
@@ -75,7 +78,7 @@ def test_pool_is_reproducible_and_covers_every_level():
 def test_the_pool_decodes_to_the_problems_and_hides_the_answers_from_a_glance():
     plan = PracticePlan(("qk.softmax",), ("medium",), 3, 5)
     problems = pool(plan)
-    page = practice_page(plan, problems, "quizgen practice")
+    page = practice_page(plan, pool_payloads(plan), "quizgen practice")
     blob = re.search(r'<script id="pool"[^>]*>([^<]+)</script>', page).group(1)
     data = json.loads(gzip.decompress(base64.b64decode(blob)))
     assert [p["id"] for p in data["problems"]] == [p.id for p in problems]
@@ -103,6 +106,33 @@ def test_practice_command_writes_one_page(tmp_path):
     page = out.read_text(encoding="utf-8")
     assert "quizgen practice --family qk.softmax --count 2 --seed 3 -o p.html" in page
     assert list(tmp_path.iterdir()) == [out]
+
+
+def test_the_page_is_the_same_for_any_number_of_jobs(tmp_path):
+    pages = []
+    for jobs in ("1", "2"):
+        out = tmp_path / jobs / "p.html"
+        out.parent.mkdir()
+        result = CliRunner().invoke(cli, ["practice", "--family", "qk.softmax", "--family", "qk.scores",
+                                          "--count", "3", "--seed", "8", "-j", jobs, "-q", "-o", str(out)])
+        assert result.exit_code == 0 and result.output == "", result.output
+        pages.append(out.read_bytes())
+    assert pages[0] == pages[1]
+
+
+def test_a_large_pool_is_made_on_every_core_a_small_one_here():
+    every = PracticePlan(tuple(FAMILIES), ("easy", "medium", "hard"), 20, 0)
+    assert practice_jobs(None, every) == available_cores()
+    assert practice_jobs(None, PracticePlan(("qk.softmax",), ("easy",), 50, 0)) == 1
+    assert practice_jobs(4, PracticePlan(("qk.softmax",), ("easy", "hard"), 5, 0)) == 2  # never more than the chunks
+
+
+def test_progress_shows_only_on_a_terminal(tmp_path):
+    out = str(tmp_path / "p.html")
+    shown, printed_out = on_a_terminal("practice", "--family", "qk.softmax", "--count", "2", "-j", "1", "-o", out)
+    assert "drawing the pool" in shown and "6/6" in shown
+    assert printed_out == f"{out}: 6 problems of 1 families\n"
+    assert on_a_terminal("practice", "--family", "qk.softmax", "--count", "2", "-j", "1", "-q", "-o", out) == ("", "")
 
 
 def test_practice_from_a_deck_takes_its_families(tmp_path):
@@ -137,7 +167,7 @@ def page_file(tmp_path_factory) -> tuple[Path, dict[str, Any]]:
     plan = PracticePlan(("qk.softmax", "qk.scores"), ("easy", "medium", "hard"), 6, 2026)
     problems = pool(plan)
     path = tmp_path_factory.mktemp("practice") / "practice.html"
-    path.write_text(practice_page(plan, problems, "quizgen practice"), encoding="utf-8")
+    path.write_text(practice_page(plan, pool_payloads(plan), "quizgen practice"), encoding="utf-8")
     return path, {p.id: p for p in problems}
 
 

@@ -15,23 +15,22 @@ import gzip
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from markupsafe import Markup
 
-from quizgen.batch import check_request
+from quizgen import catalog
+from quizgen.batch import Chunk, available_cores, check_request, parallel_map
 from quizgen.decks import DeckDefinition
 from quizgen.errors import QuizgenError
-from quizgen.families import FAMILIES
 from quizgen.model.answers import solution_form
 from quizgen.model.choices import lettered_options
-from quizgen.model.family import make_problem
 from quizgen.model.problem import Mistake, Problem
-from quizgen.model.seeding import derive_seeds
 from quizgen.render.html import HtmlWriter, mathml_display, mathml_inline
 from quizgen.resources import jinja_env
 
 MAX_POOL = 50
+PAYLOADS_PER_JOB = 250  # a problem's payload takes ~2.5 ms: for fewer, starting a worker (~0.3 s) costs more
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,7 @@ def plan_practice(family_ids: tuple[str, ...], deck: DeckDefinition | None, coun
         raise QuizgenError(f"count must be between 1 and {MAX_POOL}, not {count}")
     if deck is not None:
         family_ids = tuple(dict.fromkeys(s.family for s in deck.sections))
-    families = check_request(family_ids or tuple(FAMILIES), count, difficulty)
+    families = check_request(family_ids or catalog.family_ids(), count, difficulty)
     base = seed if seed is not None else (deck.seed if deck is not None else 0)
     if base < 0:
         raise QuizgenError(f"seed must be non-negative, not {base}")
@@ -60,15 +59,42 @@ def plan_practice(family_ids: tuple[str, ...], deck: DeckDefinition | None, coun
     return PracticePlan(tuple(f.id for f in families), levels, count, base)
 
 
+def pool_chunks(plan: PracticePlan) -> list[Chunk]:
+    """The pool as chunks of ``plan.count`` problems, one per family and level, each level
+    its own seed stream."""
+    known = catalog.families()  # the plan's families are checked by plan_practice
+    return [Chunk(fid, plan.seed, plan.count, list(known[fid].levels).index(level), 0, plan.count, level)
+            for fid in plan.family_ids for level in plan.levels]
+
+
 def pool(plan: PracticePlan) -> list[Problem]:
-    """``plan.count`` problems of each family at each level, each level its own seed stream."""
-    problems = []
-    for family in (FAMILIES[fid] for fid in plan.family_ids):  # checked by plan_practice
-        for level in plan.levels:
-            stream = list(family.levels).index(level)
-            for seed in derive_seeds(plan.seed, family.id, plan.count, stream=stream):
-                problems.append(make_problem(family, seed, level))
-    return problems
+    """``plan.count`` problems of each family at each level."""
+    return [problem for chunk in pool_chunks(plan) for problem in chunk.problems()]
+
+
+def practice_jobs(wanted: int | None, plan: PracticePlan) -> int:
+    """How many processes make a pool: ``wanted`` if given, else every core, but one per
+    ``PAYLOADS_PER_JOB`` problems at most; never more than the pool has chunks."""
+    chunks = len(plan.family_ids) * len(plan.levels)
+    if wanted is None:
+        wanted = min(available_cores(), chunks * plan.count // PAYLOADS_PER_JOB)
+    return max(1, min(wanted, chunks))
+
+
+def pool_payloads(plan: PracticePlan, jobs: int = 1, progress: Callable[[int], None] | None = None) -> list[dict]:
+    """The pool's problems as the page's payloads, in order, made on ``jobs`` processes (the
+    same for any number); ``progress`` is told how many are done as they are."""
+    payloads: list[dict] = []
+    for part in parallel_map(chunk_payloads, pool_chunks(plan), jobs):
+        payloads += part
+        if progress is not None:
+            progress(len(part))
+    return payloads
+
+
+def chunk_payloads(chunk: Chunk) -> list[dict]:
+    """A chunk's problems as payloads: one task for a worker process."""
+    return [payload(problem) for problem in chunk.problems()]
 
 
 def payload(problem: Problem) -> dict[str, Any]:
@@ -109,17 +135,17 @@ def encode(data: Any) -> str:
     return base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii")
 
 
-def practice_page(plan: PracticePlan, problems: list[Problem], command: str) -> str:
-    """The whole page as one HTML string."""
-    titles = {fid: FAMILIES[fid].title for fid in dict.fromkeys(p.family for p in problems)}
-    data = {"families": titles, "levels": list(plan.levels), "problems": [payload(p) for p in problems]}
+def practice_page(plan: PracticePlan, payloads: list[dict], command: str) -> str:
+    """The whole page as one HTML string, around the pool's ``payloads``."""
+    titles = {fid: catalog.families()[fid].title for fid in plan.family_ids}
+    data = {"families": titles, "levels": list(plan.levels), "problems": payloads}
     blob = encode(data)
     return jinja_env().get_template("practice/practice.html").render(
         pool=Markup(blob),
         pool_id=hashlib.sha256(blob.encode("ascii")).hexdigest()[:16],
         count=plan.count,
         seed=plan.seed,
-        total=len(problems),
+        total=len(payloads),
         families=len(titles),
         command=command,
     )
