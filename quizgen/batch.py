@@ -133,12 +133,17 @@ def available_cores() -> int:
 
 
 def jobs_for(wanted: int | None, families: list[FamilyLevels], count: int) -> int:
-    """How many processes to make ``count`` problems of each family with: ``wanted`` if
-    given, else every core but no more than the work repays; never more than there are chunks."""
-    chunk_count = len(families) * -(-count // CHUNK_SIZE)
+    """How many processes to make ``count`` problems of each family with (in chunks)."""
+    return jobs_for_tasks(wanted, len(families) * -(-count // CHUNK_SIZE), len(families) * count)
+
+
+def jobs_for_tasks(wanted: int | None, tasks: int, problems: int, per_job: int = PROBLEMS_PER_JOB) -> int:
+    """How many processes to share ``tasks`` holding ``problems`` problems: ``wanted`` if
+    given, else every core, but one per ``per_job`` problems at most (starting a worker
+    costs more than fewer take); never more than there are tasks."""
     if wanted is None:
-        wanted = min(available_cores(), len(families) * count // PROBLEMS_PER_JOB)
-    return max(1, min(wanted, chunk_count))
+        wanted = min(available_cores(), problems // per_job)
+    return max(1, min(wanted, tasks))
 
 
 def parallel_map(func: Callable[[T], R], items: Iterable[T], jobs: int, *, window: int | None = None) -> Iterator[R]:

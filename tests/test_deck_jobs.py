@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from anki_helpers import TEMPLATE_ERRORS, fresh_collection, import_apkg
+from quizgen import batch
 from quizgen.cli import cli
 from quizgen.decks import load_deck
 from quizgen.render.html import HtmlWriter
@@ -134,11 +135,11 @@ def test_progress_counts_every_problem_note(deck_file):
 
 def test_jobs_default_to_every_core_for_a_large_deck_only(deck_file, monkeypatch):
     definition = load_deck(deck_file)  # 342 problems of four families
-    monkeypatch.setattr(apkg, "available_cores", lambda: 8)
+    monkeypatch.setattr(batch, "available_cores", lambda: 8)
     assert apkg.deck_jobs(definition, None) == 1  # starting a worker would cost more than it saves
     assert apkg.deck_jobs(definition, 2) == 2
     assert apkg.deck_jobs(definition, 16) == 4  # one family per process at most
     large = replace(definition, sections=tuple(replace(s, count=s.count * 10) for s in definition.sections))
     assert apkg.deck_jobs(large, None) == 3  # 3,420 problems: a job per 1,000
-    monkeypatch.setattr(apkg, "available_cores", lambda: 1)
+    monkeypatch.setattr(batch, "available_cores", lambda: 1)
     assert apkg.deck_jobs(large, None) == 1

@@ -32,7 +32,7 @@ from typing import Callable, Iterator
 import genanki
 import markupsafe
 
-from quizgen.batch import PROBLEMS_PER_JOB, available_cores, parallel_map
+from quizgen.batch import jobs_for_tasks, parallel_map
 from quizgen.decks import DeckDefinition, Section
 from quizgen.errors import QuizgenError
 from quizgen.facts import FACTS, Cloze, Fact
@@ -287,12 +287,8 @@ def _family_notes(work: tuple[DeckDefinition, HtmlWriter]) -> tuple[list[tuple[S
 
 
 def deck_jobs(definition: DeckDefinition, wanted: int | None) -> int:
-    """How many processes build a deck: ``wanted`` if given, else every core, but one per
-    ``PROBLEMS_PER_JOB`` problems at most (starting a worker costs more than a small deck
-    takes); never more than the deck has families."""
-    if wanted is None:
-        wanted = min(available_cores(), definition.size // PROBLEMS_PER_JOB)
-    return max(1, min(wanted, len({s.family for s in definition.sections})))
+    """How many processes build a deck: one family per task (``jobs_for_tasks``)."""
+    return jobs_for_tasks(wanted, len({s.family for s in definition.sections}), definition.size)
 
 
 def subdeck_id(deck_id: int, name: str) -> int:

@@ -20,7 +20,7 @@ from typing import Any, Callable
 from markupsafe import Markup
 
 from quizgen import catalog
-from quizgen.batch import Chunk, available_cores, check_request, parallel_map
+from quizgen.batch import Chunk, check_request, jobs_for_tasks, parallel_map
 from quizgen.decks import DeckDefinition
 from quizgen.errors import QuizgenError
 from quizgen.model.answers import solution_form
@@ -73,12 +73,9 @@ def pool(plan: PracticePlan) -> list[Problem]:
 
 
 def practice_jobs(wanted: int | None, plan: PracticePlan) -> int:
-    """How many processes make a pool: ``wanted`` if given, else every core, but one per
-    ``PAYLOADS_PER_JOB`` problems at most; never more than the pool has chunks."""
-    chunks = len(plan.family_ids) * len(plan.levels)
-    if wanted is None:
-        wanted = min(available_cores(), chunks * plan.count // PAYLOADS_PER_JOB)
-    return max(1, min(wanted, chunks))
+    """How many processes make a pool: one family and level per task (``jobs_for_tasks``)."""
+    tasks = len(plan.family_ids) * len(plan.levels)
+    return jobs_for_tasks(wanted, tasks, tasks * plan.count, PAYLOADS_PER_JOB)
 
 
 def pool_payloads(plan: PracticePlan, jobs: int = 1, progress: Callable[[int], None] | None = None) -> list[dict]:
