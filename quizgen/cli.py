@@ -124,6 +124,23 @@ class DrawnSeed(int):
     """A seed drawn by ``--seed random``; the command prints it so the run can be repeated."""
 
 
+def _jobs_option(help: str) -> Callable:
+    """The ``-j/--jobs`` option of the commands that use several cores."""
+    return click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, callback=_check_jobs, help=help)
+
+
+def _check_jobs(ctx: click.Context, param: click.Parameter, jobs: int | None) -> int | None:
+    """``--jobs`` as given, refused above a few per core: more processes than that only wait
+    their turn, each holding its own copy of the library in memory."""
+    from quizgen.batch import MAX_JOBS_PER_CORE, available_cores
+
+    cores = available_cores()
+    if jobs is not None and jobs > MAX_JOBS_PER_CORE * cores:
+        raise click.BadParameter(f"{jobs} is more than {MAX_JOBS_PER_CORE} per core ({cores} here); "
+                                 "more would only wait and take memory")
+    return jobs
+
+
 def _say_seed(seed: int | None) -> int | None:
     """Print a seed drawn at random on stderr (output files and pipes stay clean)."""
     if isinstance(seed, DrawnSeed):
@@ -272,8 +289,7 @@ def show(family: str, seed: int, difficulty: str, case: str | None) -> None:
               help="json: a list, one record per line; jsonl: one record per line.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Output file, written whole or not at all (default: standard output).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Processes to use (default: every core); the output is the same for any number.")
+@_jobs_option("Processes to use (default: every core); the output is the same for any number.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 def export(families: tuple[str, ...], count: int, seed: int, difficulty: str | None, fmt: str,
            output: Path | None, jobs: int | None, quiet: bool) -> None:
@@ -357,9 +373,8 @@ def init(folder: Path) -> None:
 @click.option("--timestamp", type=float, default=None,
               help="Build time for new and changed notes (whole Unix seconds); default SOURCE_DATE_EPOCH, "
                    "else now. Leave it out for decks you import again: Anki applies only newer notes.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Cores to use: processes for a deck (default: every core, one per 1,000 problems) and "
-                   "threads for its sheet (default: every core); the files are the same for any number.")
+@_jobs_option("Cores to use: processes for a deck (default: every core, one per 1,000 problems) and "
+              "threads for its sheet (default: every core); the files are the same for any number.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None, jobs: int | None,
           quiet: bool) -> None:
@@ -469,8 +484,7 @@ def retired(deck_file: Path, out_dir: Path, forget: bool) -> None:
               show_default=True, help="Folder for the sheets.")
 @click.option("--timestamp", type=float, default=None,
               help="Date printed on the sheet and in the PDF (Unix seconds); default SOURCE_DATE_EPOCH, else now.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Sheets made at once (default: every core); the files are the same for any number.")
+@_jobs_option("Sheets made at once (default: every core); the files are the same for any number.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def sheet(deck: Path | None, families: tuple[str, ...], count: int, difficulty: str | None, kind: str | None,
           seed: int | None, students: int | None, names_file: Path | None, key: str, fmt: str, title: str | None,
@@ -531,8 +545,7 @@ def sheet(deck: Path | None, families: tuple[str, ...], count: int, difficulty: 
               help="Base seed of the pool, or random (default: the deck's seed, else 0).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("practice.html"),
               show_default=True, help="The HTML file to write.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Processes to use (default: every core); the page is the same for any number.")
+@_jobs_option("Processes to use (default: every core); the page is the same for any number.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 def practice(families: tuple[str, ...], deck: Path | None, count: int, difficulty: str | None, seed: int | None,
              output: Path, jobs: int | None, quiet: bool) -> None:

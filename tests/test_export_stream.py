@@ -78,6 +78,17 @@ def test_parallel_map_keeps_order():
     assert list(parallel_map(sorted, items, 3, window=4)) == [sorted(item) for item in items]
 
 
+@pytest.mark.parametrize("command", [["export", "--count", "5"], ["build"], ["sheet"], ["practice", "--count", "1"]])
+def test_far_more_jobs_than_cores_are_refused(tmp_path, command):
+    too_many = str(4 * available_cores() + 1)
+    result = run(*command, "--jobs", too_many, "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"{too_many} is more than 4 per core" in result.output
+    assert list(tmp_path.iterdir()) == []
+    assert run("export", "--count", "1", "--family", "qk.softmax", "--jobs", str(4 * available_cores()),
+               "-o", str(tmp_path / "ok.json")).exit_code == 0
+
+
 def test_a_worker_that_dies_is_a_clear_error():
     with pytest.raises(QuizgenError, match="worker process ended abruptly"):
         list(parallel_map(os._exit, [1, 1, 1], 2))
