@@ -126,7 +126,8 @@ class DrawnSeed(int):
 
 def _jobs_option(help: str) -> Callable:
     """The ``-j/--jobs`` option of the commands that use several cores."""
-    return click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, callback=_check_jobs, help=help)
+    return click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, callback=_check_jobs,
+                        help=help + " At most four per core.")
 
 
 def _check_jobs(ctx: click.Context, param: click.Parameter, jobs: int | None) -> int | None:
