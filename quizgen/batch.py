@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 MAX_COUNT = 100_000
 CHUNK_SIZE = 100  # problems a worker makes per task: large enough to hide the hand-over cost
 PROBLEMS_PER_JOB = 1_000  # fewer per worker, and starting it (~0.3 s) costs more than it saves
-MAX_JOBS_PER_CORE = 4  # --jobs above this many per core is refused: the rest would only wait, in memory
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -124,16 +124,19 @@ class DrawnSeed(int):
     """A seed drawn by ``--seed random``; the command prints it so the run can be repeated."""
 
 
+MAX_JOBS_PER_CORE = 4
+
+
 def _jobs_option(help: str) -> Callable:
     """The ``-j/--jobs`` option of the commands that use several cores."""
     return click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, callback=_check_jobs,
-                        help=help + " At most four per core.")
+                        help=f"{help} At most {MAX_JOBS_PER_CORE} per core.")
 
 
 def _check_jobs(ctx: click.Context, param: click.Parameter, jobs: int | None) -> int | None:
     """``--jobs`` as given, refused above a few per core: more processes than that only wait
     their turn, each holding its own copy of the library in memory."""
-    from quizgen.batch import MAX_JOBS_PER_CORE, available_cores
+    from quizgen.batch import available_cores
 
     cores = available_cores()
     if jobs is not None and jobs > MAX_JOBS_PER_CORE * cores:
