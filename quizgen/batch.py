@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import lru_cache
@@ -160,21 +160,31 @@ def parallel_map(func: Callable[[T], R], items: Iterable[T], jobs: int, *, windo
     if jobs <= 1:
         yield from map(func, items)
         return
-    window = window or 4 * jobs
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_interrupt)
-    pending: deque[Future[R]] = deque()
     try:
-        for item in items:
-            pending.append(pool.submit(func, item))
-            if len(pending) >= window:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        yield from in_order(pool, func, ((item,) for item in items), window or 4 * jobs)
     except BrokenProcessPool:
         raise QuizgenError("a worker process ended abruptly (killed, or out of memory?); "
                            "try again, or with fewer --jobs") from None
     finally:  # also when the consumer stops early or Ctrl-C arrives: drop queued work, stop the workers
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def in_order(pool: Executor, func: Callable[..., R], arguments: Iterable[tuple], window: int) -> Iterator[R]:
+    """``func(*args)`` for each of ``arguments`` on ``pool``, the results in order. At most
+    ``window`` calls are handed out and not yet collected, so memory stays flat; what is
+    still queued when the caller stops (or fails) is cancelled."""
+    pending: deque[Future[R]] = deque()
+    try:
+        for args in arguments:
+            pending.append(pool.submit(func, *args))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
 
 
 def _ignore_interrupt() -> None:

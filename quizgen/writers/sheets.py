@@ -19,8 +19,7 @@ import json
 import re
 import shlex
 import tempfile
-from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache
@@ -30,7 +29,7 @@ from typing import Callable, Iterator, TypeVar
 import numpy as np
 import typst
 
-from quizgen.batch import check_request
+from quizgen.batch import check_request, in_order
 from quizgen.decks import DeckDefinition, Section
 from quizgen.errors import QuizgenError
 from quizgen.families import FAMILIES
@@ -546,17 +545,7 @@ def in_threads(func: Callable[..., R], items: list[tuple], jobs: int) -> Iterato
         yield from (func(*item) for item in items)
         return
     with ThreadPoolExecutor(jobs, thread_name_prefix="quizgen-sheet") as pool:
-        ahead: deque[Future[R]] = deque()
-        try:
-            for item in items:
-                ahead.append(pool.submit(func, *item))
-                if len(ahead) > 2 * jobs:
-                    yield ahead.popleft().result()
-            while ahead:
-                yield ahead.popleft().result()
-        finally:  # on an error or an interrupt, start nothing more
-            for future in ahead:
-                future.cancel()
+        yield from in_order(pool, func, items, 2 * jobs + 1)
 
 
 def read_names(path: Path) -> list[str]:
