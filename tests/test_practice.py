@@ -23,7 +23,7 @@ from quizgen.families import FAMILIES
 from quizgen.model.family import make_problem, printed
 from quizgen.model.mistakes import FORGOT_SCALE, ROWS_COLUMNS_SWAPPED
 from quizgen.model.answers import answer_form, solution_form
-from quizgen.writers.practice import (PracticePlan, encode, payload, pool, pool_payloads, practice_jobs,
+from quizgen.writers.practice import (PracticePlan, encode, payload, pool_chunks, pool_payloads, practice_jobs,
                                       practice_page)
 
 PHONE = {"width": 400, "height": 800}
@@ -66,9 +66,14 @@ def test_every_family_answer_can_be_entered():
                 assert form["kind"] in KINDS, (fid, level, seed, form)
 
 
+def pool_problems(plan: PracticePlan) -> list:
+    """The problems of the plan's pool, in the page's order."""
+    return [problem for chunk in pool_chunks(plan) for problem in chunk.problems()]
+
+
 def test_pool_is_reproducible_and_covers_every_level():
     plan = PracticePlan(("qk.softmax", "circuits.induction"), ("easy", "medium", "hard"), 4, 11)
-    first, again = pool(plan), pool(plan)
+    first, again = pool_problems(plan), pool_problems(plan)
     assert [p.id for p in first] == [p.id for p in again]
     assert len(first) == 2 * 3 * 4
     assert {(p.family, p.difficulty) for p in first} == {(f, lv) for f in plan.family_ids for lv in plan.levels}
@@ -77,7 +82,7 @@ def test_pool_is_reproducible_and_covers_every_level():
 
 def test_the_pool_decodes_to_the_problems_and_hides_the_answers_from_a_glance():
     plan = PracticePlan(("qk.softmax",), ("medium",), 3, 5)
-    problems = pool(plan)
+    problems = pool_problems(plan)
     page = practice_page(plan, pool_payloads(plan), "quizgen practice")
     blob = re.search(r'<script id="pool"[^>]*>([^<]+)</script>', page).group(1)
     data = json.loads(gzip.decompress(base64.b64decode(blob)))
@@ -165,7 +170,7 @@ def test_practice_errors_are_one_line(tmp_path, args, message):
 @pytest.fixture(scope="module")
 def page_file(tmp_path_factory) -> tuple[Path, dict[str, Any]]:
     plan = PracticePlan(("qk.softmax", "qk.scores"), ("easy", "medium", "hard"), 6, 2026)
-    problems = pool(plan)
+    problems = pool_problems(plan)
     path = tmp_path_factory.mktemp("practice") / "practice.html"
     path.write_text(practice_page(plan, pool_payloads(plan), "quizgen practice"), encoding="utf-8")
     return path, {p.id: p for p in problems}

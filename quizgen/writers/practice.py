@@ -67,11 +67,6 @@ def pool_chunks(plan: PracticePlan) -> list[Chunk]:
             for fid in plan.family_ids for level in plan.levels]
 
 
-def pool(plan: PracticePlan) -> list[Problem]:
-    """``plan.count`` problems of each family at each level."""
-    return [problem for chunk in pool_chunks(plan) for problem in chunk.problems()]
-
-
 def practice_jobs(wanted: int | None, plan: PracticePlan) -> int:
     """How many processes make a pool: one family and level per task (``jobs_for_tasks``)."""
     tasks = len(plan.family_ids) * len(plan.levels)
