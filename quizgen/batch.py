@@ -118,13 +118,6 @@ def chunks(families: Iterable[FamilyLevels], count: int, base_seed: int, difficu
             yield Chunk(family.id, base_seed, count, stream, start, min(start + size, count), difficulty)
 
 
-def generate(families: Iterable[FamilyLevels], count: int, base_seed: int, difficulty: str | None,
-             *, stream: int = 0) -> Iterator[Problem]:
-    """``count`` problems per family; without a difficulty, the levels take turns."""
-    for chunk in chunks(families, count, base_seed, difficulty, stream=stream):
-        yield from chunk.problems()
-
-
 def available_cores() -> int:
     """The cores this process may run on (the default number of jobs)."""
     if hasattr(os, "sched_getaffinity"):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from quizgen.batch import PROBLEMS_PER_JOB, available_cores, chunks, generate, jobs_for, parallel_map
+from quizgen.batch import PROBLEMS_PER_JOB, available_cores, chunks, jobs_for, parallel_map
 from quizgen.cli import cli
 from quizgen.errors import QuizgenError
 from quizgen.families import FAMILIES
@@ -47,7 +47,7 @@ def test_json_and_jsonl_hold_the_same_records():
 
 def test_records_match_the_problems_one_by_one():
     records = json.loads(export_bytes("--family", "merge.reachable", "--count", "7", "--seed", "2"))
-    problems = generate([FAMILIES["merge.reachable"]], 7, 2, None)
+    problems = [p for chunk in chunks([FAMILIES["merge.reachable"]], 7, 2, None) for p in chunk.problems()]
     assert records == [json.loads(json.dumps(export_record(p))) for p in problems]
 
 
