@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-HEAVY = ("numpy", "genanki", "typst", "jinja2", "markupsafe", "latex2mathml", "yaml", "asyncio",
+HEAVY = ("numpy", "genanki", "typst", "jinja2", "markupsafe", "yaml", "asyncio",
          "quizgen.families", "quizgen.model", "quizgen.render", "quizgen.writers")
 
 PROBE = """

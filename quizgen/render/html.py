@@ -12,7 +12,6 @@ from functools import lru_cache
 from html import escape
 from typing import Callable
 
-import latex2mathml.converter
 from markupsafe import Markup
 
 from quizgen.model.content import (
@@ -30,23 +29,6 @@ def _mathjax(source: str, display: bool) -> str:
 def _wrapping(pieces: list[str], display: bool) -> str:
     """Pieces of one formula typeset apart, so a narrow screen wraps between them."""
     return '<span class="wrap">' + " ".join(_mathjax(p, display) for p in pieces) + "</span>"
-
-
-def mathml_inline(node: Math) -> str:
-    """Inline MathML, for self-contained pages (sheets, the practice page)."""
-    return _mathml(latex(node), "inline")
-
-
-def mathml_display(node: Math) -> str:
-    """Display MathML, for self-contained pages."""
-    return _mathml(latex(node), "block")
-
-
-# Converting LaTeX to MathML costs about 0.3 ms; a practice page converts some 25 formulas
-# per problem, three in four of them seen before (numbers, symbols, small matrices).
-@lru_cache(maxsize=8192)
-def _mathml(source: str, display: str) -> str:
-    return latex2mathml.converter.convert(source, display=display)
 
 
 # The MathJax of a formula is remembered: equal formulas recur, within a note (a matrix in

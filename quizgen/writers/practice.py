@@ -26,7 +26,8 @@ from quizgen.errors import QuizgenError
 from quizgen.model.answers import solution_form
 from quizgen.model.choices import lettered_options
 from quizgen.model.problem import Mistake, Problem
-from quizgen.render.html import HtmlWriter, mathml_display, mathml_inline
+from quizgen.render.html import HtmlWriter
+from quizgen.render.mathml import mathml_display, mathml_inline
 from quizgen.resources import jinja_env
 
 MAX_POOL = 50

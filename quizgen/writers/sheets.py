@@ -39,7 +39,8 @@ from quizgen.model.family import LEVELS, make_problem
 from quizgen.model.problem import Problem
 from quizgen.model.seeding import derive_seeds
 from quizgen.render import typst as typ
-from quizgen.render.html import HtmlWriter, mathml_display, mathml_inline
+from quizgen.render.html import HtmlWriter
+from quizgen.render.mathml import mathml_display, mathml_inline
 from quizgen.render.text import inline as plain_inline
 from quizgen.resources import jinja_env, shipped
 from quizgen.writers.output import write_together
