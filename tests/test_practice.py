@@ -242,7 +242,20 @@ def test_right_answer_shows_the_worked_steps(page_file, browser):
              problem.solution.decimals)
         assert check(page).startswith("Right.")
         assert page.is_visible(".worked")
-        assert problem.solution.steps[0].title in page.inner_text(".worked")
+        assert says(page.inner_text(".worked"), problem.solution.steps[0].title)  # its maths typeset
+
+
+def test_step_titles_typeset_their_maths(page_file, browser):
+    """A step title such as "divide by √d_k" shows √d_k typeset, as on cards and sheets."""
+    path, problems = page_file
+    problem, k = next((p, k) for p in problems.values() for k, st in enumerate(p.solution.steps)
+                      if "√d_k" in st.title)
+    with browser.fresh_page() as page:
+        open_problem(page, path, problem)
+        page.evaluate("document.getElementById('worked').classList.add('shown')")
+        title = page.locator(".step-title").nth(k)
+        assert title.locator("msqrt").count() == 1
+        assert "d_k" not in title.inner_text()
 
 
 def test_forgetting_the_scale_is_named(page_file, browser):
