@@ -340,3 +340,48 @@ def test_the_page_works_offline_and_fits_a_phone(page_file, browser):
              problem.solution.decimals)
         assert check(page).startswith("Right.")
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+# Visible text outside the maths that still reads as source: a maths name with its
+# subscript written out (W_Q, d_k), a LaTeX command, or MathML shown as text. Code names
+# such as lookahead_depth may be quoted in prose.
+RAW_MATHS = re.compile(r"(?<![\w\\])[A-Za-z]{1,3}_[A-Za-z0-9]|\\[a-z]+|</?m[a-z]*[ >]")
+
+_SHOWN = """
+() => {
+  const outside = [];
+  const walker = document.createTreeWalker(document.getElementById("problem"), NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (!node.parentElement.closest("math, svg, .meta")) outside.push(node.textContent);
+  }
+  const empty = [...document.querySelectorAll("#problem math")]
+    .filter(m => { const r = m.getBoundingClientRect(); return r.width === 0 || r.height === 0; }).length;
+  return {outside: outside.join(" "), maths: document.querySelectorAll("#problem math").length, empty: empty,
+          sideways: document.documentElement.scrollWidth > document.documentElement.clientWidth};
+}
+"""
+
+
+def test_every_family_shows_typeset_maths_on_a_phone(tmp_path, browser):
+    """One problem of every family and level, its worked answer shown, at phone width:
+    maths typeset (every formula drawn, no W_Q or LaTeX left in the text, the problem's id
+    above it aside) and nothing that pushes the page sideways."""
+    plan = PracticePlan(tuple(FAMILIES), ("easy", "medium", "hard"), 1, 3)
+    path = tmp_path / "practice.html"
+    path.write_text(practice_page(plan, pool_payloads(plan), "quizgen practice"), encoding="utf-8")
+    bad, maths = [], 0
+    with browser.fresh_page(viewport=PHONE) as page:
+        for problem in pool_problems(plan):
+            page.goto(f"{path.as_uri()}#problem={problem.id}")
+            page.reload()  # the page reads the problem from the address as it loads
+            page.wait_for_selector("#check")
+            assert problem.id in page.inner_text("#problem .meta")
+            page.evaluate("document.getElementById('worked').classList.add('shown')")
+            shown = page.evaluate(_SHOWN)
+            maths += shown["maths"]
+            raw = RAW_MATHS.search(shown["outside"])
+            if raw or shown["empty"] or shown["sideways"]:
+                bad.append((problem.id, raw and raw.group(), shown["empty"], shown["sideways"]))
+    assert maths > 500
+    assert bad == [], bad[:5]
