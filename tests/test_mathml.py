@@ -17,8 +17,10 @@ from quizgen.model.family import make_problem
 from quizgen.render.html import HtmlWriter
 from quizgen.render.mathml import mathml, mathml_display, mathml_inline
 
-OPEN = '<mo fence="true" form="prefix" stretchy="true">'
+OPEN = '<mo fence="true" form="prefix" stretchy="true">'  # brackets around a matrix of rows, a fraction
 CLOSE = '<mo fence="true" form="postfix" stretchy="true">'
+OPEN_LINE = '<mo fence="true" form="prefix" stretchy="false">'  # brackets around one line keep their size
+CLOSE_LINE = '<mo fence="true" form="postfix" stretchy="false">'
 
 
 @pytest.mark.parametrize("node, expected", [
@@ -27,6 +29,8 @@ CLOSE = '<mo fence="true" form="postfix" stretchy="true">'
     (Sym("emb"), "<mi>emb</mi>"),  # several letters: upright, as MathML draws such an mi
     (sym("W", "net1"), "<msub><mi>W</mi><mrow><mi>net</mi><mn>1</mn></mrow></msub>"),
     (sym("S", "r+1"), "<msub><mi>S</mi><mrow><mi>r</mi><mo>+</mo><mn>1</mn></mrow></msub>"),
+    (sym("e", "p-2"), "<msub><mi>e</mi><mrow><mi>p</mi><mo>−</mo><mn>2</mn></mrow></msub>"),  # the true minus
+    (sym("e", sup="-1.5"), "<msup><mi>e</mi><mrow><mo>−</mo><mn>1.5</mn></mrow></msup>"),  # one number
     (Sym("K", "i", None, "tilde"),
      '<msub><mover accent="true"><mi>K</mi><mo stretchy="false">~</mo></mover><mi>i</mi></msub>'),
     (sym("x", "j", "T"), "<msubsup><mi>x</mi><mi>j</mi><mo>⊤</mo></msubsup>"),
@@ -39,17 +43,24 @@ CLOSE = '<mo fence="true" form="postfix" stretchy="true">'
     (seq(sym("A"), ",", sym("B")), '<mrow><mi>A</mi><mo>,</mo><mspace width="1em"/><mi>B</mi></mrow>'),
     (Frac(num(1), Sqrt(sym("d", "k"))),
      "<mfrac><mrow><mn>1</mn></mrow><mrow><msqrt><msub><mi>d</mi><mi>k</mi></msub></msqrt></mrow></mfrac>"),
-    (Delim(seq(1, "comma", 2), "brace"), f"<mrow>{OPEN}{{</mo><mrow><mn>1</mn><mo>,</mo><mn>2</mn></mrow>{CLOSE}}}</mo></mrow>"),
-    (Delim(Sym("L"), "norm", "F"), f"<msub><mrow>{OPEN}‖</mo><mi>L</mi>{CLOSE}‖</mo></mrow><mi>F</mi></msub>"),
-    (Delim(Sym("x"), "ceil"), f"<mrow>{OPEN}⌈</mo><mi>x</mi>{CLOSE}⌉</mo></mrow>"),
+    (Delim(seq(1, "comma", 2), "brace"),
+     f"<mrow>{OPEN_LINE}{{</mo><mrow><mn>1</mn><mo>,</mo><mn>2</mn></mrow>{CLOSE_LINE}}}</mo></mrow>"),
+    (Delim(Sym("L"), "norm", "F"), f"<msub><mrow>{OPEN_LINE}‖</mo><mi>L</mi>{CLOSE_LINE}‖</mo></mrow><mi>F</mi></msub>"),
+    (Delim(Sym("x"), "ceil"), f"<mrow>{OPEN_LINE}⌈</mo><mi>x</mi>{CLOSE_LINE}⌉</mo></mrow>"),
+    (Delim(Frac(num(1), num(2))), f"<mrow>{OPEN}(</mo><mfrac><mrow><mn>1</mn></mrow><mrow><mn>2</mn></mrow></mfrac>"
+                                  f"{CLOSE})</mo></mrow>"),
     # a matrix in its shared format: every entry with three decimals once one has decimals
     (mat([[1, -2], [0.5, 3]]), f"<mrow>{OPEN}[</mo><mtable><mtr><mtd><mn>1.000</mn></mtd><mtd><mrow><mo>−</mo>"
                                f"<mn>2.000</mn></mrow></mtd></mtr><mtr><mtd><mn>0.500</mn></mtd><mtd><mn>3.000</mn>"
                                f"</mtd></mtr></mtable>{CLOSE}]</mo></mrow>"),
-    (Mat(((Num(1.0), Num(-0.5)),)), f"<mrow>{OPEN}[</mo><mtable><mtr><mtd><mn>1.000</mn></mtd><mtd><mrow><mo>−</mo>"
-                                    f"<mn>0.500</mn></mrow></mtd></mtr></mtable>{CLOSE}]</mo></mrow>"),
-    (call("softmax", sym("z")), f"<mrow><mtext>softmax</mtext><mrow>{OPEN}(</mo><mrow><mi>z</mi></mrow>{CLOSE})</mo>"
-                                "</mrow></mrow>"),
+    (Mat(((Num(1.0), Num(-0.5)),)), f"<mrow>{OPEN_LINE}[</mo><mtable><mtr><mtd><mn>1.000</mn></mtd><mtd><mrow>"
+                                    f"<mo>−</mo><mn>0.500</mn></mrow></mtd></mtr></mtable>{CLOSE_LINE}]</mo></mrow>"),
+    (call("softmax", sym("z")), f"<mrow><mtext>softmax</mtext><mrow>{OPEN_LINE}(</mo><mrow><mi>z</mi></mrow>"
+                                f"{CLOSE_LINE})</mo></mrow></mrow>"),
+    # a call on a matrix of rows: both brackets stretch
+    (call("f", mat([[1], [2]])), f"<mrow><mtext>f</mtext><mrow>{OPEN}(</mo><mrow><mrow>{OPEN}[</mo><mtable><mtr><mtd>"
+                                 f"<mn>1</mn></mtd></mtr><mtr><mtd><mn>2</mn></mtd></mtr></mtable>{CLOSE}]</mo></mrow>"
+                                 f"</mrow>{CLOSE})</mo></mrow></mrow>"),
 ])
 def test_each_node_becomes_its_mathml(node, expected) -> None:
     assert mathml(node) == expected

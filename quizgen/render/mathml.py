@@ -23,7 +23,7 @@ _FENCES = {
     "floor": ("⌊", "⌋"), "norm": ("‖", "‖"), "abs": ("|", "|"),
 }
 _TRANSPOSE = "<mo>⊤</mo>"  # the superscript of xᵀ, as LaTeX's ^\top
-_SCRIPT_TOKENS = re.compile(r"[A-Za-z]+|\d+|.", re.S)
+_SCRIPT_TOKENS = re.compile(r"[A-Za-z]+|\d+(?:\.\d+)?|\S")
 assert set(_FENCES) == set(DELIMITERS)
 
 
@@ -60,13 +60,29 @@ def mathml(node: Math) -> str:
             return f"<msqrt>{mathml(node.body)}</msqrt>"
         case Delim():
             left, right = _FENCES[node.kind]
-            fenced = _fenced(left, mathml(node.body), right)
+            fenced = _fenced(left, mathml(node.body), right, _tall(node.body))
             return fenced if node.sub is None else f"<msub>{fenced}{_script(node.sub)}</msub>"
         case Mat():
             rows = "".join("<mtr>" + "".join(f"<mtd>{mathml(e)}</mtd>" for e in row) + "</mtr>"
                            for row in shared_format(node).rows)
-            return _fenced("[", f"<mtable>{rows}</mtable>", "]")
+            return _fenced("[", f"<mtable>{rows}</mtable>", "]", _tall(node))
     raise TypeError(f"not math: {node!r}")
+
+
+def _tall(node: Math) -> bool:
+    """Whether a formula is taller than a line of text (a matrix of several rows, a
+    fraction), so that brackets around it stretch; around a line they keep their size,
+    whatever a comma's tail or a subscript adds below it."""
+    match node:
+        case Mat():
+            return len(node.rows) > 1 or any(_tall(e) for row in node.rows for e in row)
+        case Frac():
+            return True
+        case Seq():
+            return any(_tall(i) for i in node.items)
+        case Delim() | Sqrt():
+            return _tall(node.body)
+    return False
 
 
 def _sym(node: Sym) -> str:
@@ -88,11 +104,12 @@ def _sym(node: Sym) -> str:
 
 def _script(text: str) -> str:
     """A sub- or superscript as one row: letters as identifiers (a word such as ``net``
-    upright), digits as numbers, anything else as an operator (``r+1``)."""
+    upright), numbers as numbers, anything else as an operator (``r+1``, ``p−2``, with
+    the true minus sign)."""
     tokens = []
     for token in _SCRIPT_TOKENS.findall(text):
         tag = "mi" if token[0].isalpha() else "mn" if token[0].isdigit() else "mo"
-        tokens.append(f"<{tag}>{escape(token, quote=False)}</{tag}>")
+        tokens.append(f"<{tag}>{escape(MINUS if token == '-' else token, quote=False)}</{tag}>")
     return tokens[0] if len(tokens) == 1 else "<mrow>" + "".join(tokens) + "</mrow>"
 
 
@@ -112,7 +129,8 @@ def _row(node: Math) -> str:
     return inner if inner.startswith("<mrow>") else f"<mrow>{inner}</mrow>"
 
 
-def _fenced(left: str, body: str, right: str) -> str:
-    """A body between brackets that stretch to its height."""
-    return (f'<mrow><mo fence="true" form="prefix" stretchy="true">{escape(left, quote=False)}</mo>{body}'
-            f'<mo fence="true" form="postfix" stretchy="true">{escape(right, quote=False)}</mo></mrow>')
+def _fenced(left: str, body: str, right: str, stretchy: bool) -> str:
+    """A body between brackets, which stretch to its height if ``stretchy``."""
+    stretch = "true" if stretchy else "false"
+    return (f'<mrow><mo fence="true" form="prefix" stretchy="{stretch}">{escape(left, quote=False)}</mo>{body}'
+            f'<mo fence="true" form="postfix" stretchy="{stretch}">{escape(right, quote=False)}</mo></mrow>')
