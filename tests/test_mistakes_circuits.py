@@ -228,6 +228,29 @@ def test_composition_mistakes_by_hand():
     assert FAMILIES["circuits.composition"].case(COMPOSITION, s.truth) == "raw-product-misleads"
 
 
+def test_composition_trap_only_when_no_tie_with_the_answer():
+    """The trap step says which matrix has the largest raw product only when that is not
+    the answer: a tie with the answer is no trap (the mistake may as well pick the answer),
+    and a tie between two other matrices names both."""
+    right = [[1], [0], [0]]
+    # raw ‖W·R‖: Q 2 and V 2 tie; scores Q 2/3, K 1/√2, V 2/√5: V is the answer
+    tie_with_answer = {"right": right, "head2": {"W_Q": [[2, 2, 1]], "W_K": [[1, 0, 1]], "W_V": [[2, 1, 0]]},
+                       "left": [[2, 1, 0]], "reads_via": "W_V"}
+    s = solve("circuits.composition", tie_with_answer)
+    assert s.value == ["V", pytest.approx(2 / math.sqrt(5))]
+    assert not any("trap" in st.title for st in s.steps)
+    assert FAMILIES["circuits.composition"].case(tie_with_answer, s.truth) == "typical"
+    # the option stays what the mistake computes: W_Q does have the largest raw product (tied)
+    assert wrong_values(s)["largest-raw-product"] == ["Q", pytest.approx(2 / 3)]
+    # R = [1, 1, 0]: raw Q 2 and K 2 tie, V 1; scores Q 2/√10, K 1/2, V 1/√2: V is the answer
+    tie_elsewhere = {"right": [[1], [1], [0]], "head2": {"W_Q": [[2, 0, 1]], "W_K": [[0, 2, 2]], "W_V": [[1, 0, 0]]},
+                     "left": [[1, 0, 0]], "reads_via": "W_V"}
+    s = solve("circuits.composition", tie_elsewhere)
+    trap = next(st for st in s.steps if "trap" in st.title)
+    assert "W_Q² and W_K², but those matrices are larger overall" in trap.blocks[0].pieces[0]
+    assert FAMILIES["circuits.composition"].case(tie_elsewhere, s.truth) == "raw-product-misleads"
+
+
 def test_composition_wrong_order_product_by_hand():
     """Two-dimensional heads: R·W is a d_model × d_model matrix whose norm falls short of ‖R‖·‖W‖."""
     right = [[1, 0], [0, 1], [0, 0]]

@@ -434,10 +434,19 @@ def sums_of_absolute_values(left: np.ndarray, right: np.ndarray) -> float:
     return float(np.abs(left @ right).sum() / (np.abs(left).sum() * np.abs(right).sum()))
 
 
+def largest_raw_products(head2: dict[str, np.ndarray], right: np.ndarray) -> list[str]:
+    """The matrices of head 2 with the largest unnormalised ‖W·R‖_F, in head 2's order
+    (more than one when they tie)."""
+    norms = {via: frobenius(m @ right) for via, m in head2.items()}
+    top = max(norms.values())
+    return [via for via, n in norms.items() if n == top]
+
+
 def largest_raw_product(head2: dict[str, np.ndarray], right: np.ndarray) -> str:
     """Mistake: picks the matrix of head 2 with the largest unnormalised ‖W·R‖_F, which
-    grows with the size of W, instead of the largest composition score."""
-    return max(head2, key=lambda via: frobenius(head2[via] @ right))
+    grows with the size of W, instead of the largest composition score (of a tie, the
+    first in head 2's order)."""
+    return largest_raw_products(head2, right)[0]
 
 
 class Composition(Family):
@@ -477,7 +486,7 @@ class Composition(Family):
     def case(self, inputs: dict[str, Any], truth: dict[str, Any]) -> str:
         """The trap: the largest raw product ‖W·R‖_F points at another matrix of head 2."""
         head2 = {k: np.array(m, dtype=float) for k, m in inputs["head2"].items()}
-        trapped = largest_raw_product(head2, np.array(inputs["right"], dtype=float)) != inputs["reads_via"]
+        trapped = inputs["reads_via"] not in largest_raw_products(head2, np.array(inputs["right"], dtype=float))
         return "raw-product-misleads" if trapped else "typical"
 
     def solve(self, inputs: dict[str, Any]) -> Solution:
@@ -504,6 +513,7 @@ class Composition(Family):
             return (f"{kind_}-composition, score {value_:.3f}",)
 
         raw_via = largest_raw_product(head2, right)
+        raw_largest = largest_raw_products(head2, right)
         # With one-dimensional heads R·W is an outer product, whose norm is ‖R‖_F·‖W‖_F: the
         # backwards score would be 1.000 in every problem, a constant tell, so offer another mistake.
         one_dimensional = right.shape[1] == 1
@@ -529,10 +539,12 @@ class Composition(Family):
                        "K": "Head 1's output shapes head 2's keys: what head 2 looks for (as in an induction "
                             "head fed by a previous-token head).",
                        "V": "Head 1's output shapes what head 2 moves: together they form a virtual head."}[kind])),
+            # the trap only when no matrix tied for the largest raw product is the answer
             *((step("A trap: the largest raw product is not the largest score.",
-                    para(f"‖W·R‖_F is largest through {raw_via}², but that matrix is larger overall; only the "
-                         "normalised score compares how much of what head 1 writes each matrix reads.")),)
-              if raw_via != via else ()),
+                    para(f"‖W·R‖_F is largest through {' and '.join(f'{v}²' for v in raw_largest)}, but "
+                         f"{'that matrix is' if len(raw_largest) == 1 else 'those matrices are'} larger overall; "
+                         "only the normalised score compares how much of what head 1 writes each matrix reads.")),)
+              if via not in raw_largest else ()),
         )
         answer = (para(f"{kind}-composition, score {score:.3f} (Q: {scores['W_Q']:.3f}, K: {scores['W_K']:.3f}, "
                        f"V: {scores['W_V']:.3f}; 0 = head 2 ignores head 1's output, 1 = the largest possible "
