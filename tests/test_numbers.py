@@ -34,6 +34,7 @@ SEEDS_PER_LEVEL = 40
 E_NOTATION = re.compile(r"\d(?:\.\d+)?\s*[eE]\s*[-+−]?\s*\d")
 E_NOTATION_UNSPACED = re.compile(r"\d[eE][-+−]?\d")
 MATHML_E_NOTATION = re.compile(r"<mn>[^<]*[eE]")  # a number such as 6.14e-06 in MathML
+MINUS_MINUS = re.compile(r"[−-] [−-]\d")
 HYPHEN_BEFORE_DIGIT = re.compile(r"(?<![\w.\-])-\s?\d")
 NUMBER = re.compile(r"[−-]?\d+(?:\.\d+)?")
 # a maths name with a subscript written out (W_Q, d_model, ‖L‖_F); code names such as
@@ -247,6 +248,16 @@ def test_no_e_notation_and_no_hyphen_minus_in_text(every_problem: list[Problem])
         for what, pattern in (("e-notation", E_NOTATION), ("hyphen-minus", HYPHEN_BEFORE_DIGIT)):
             if (m := pattern.search(out)):
                 bad.append((p.id, p.difficulty, what, out[max(0, m.start() - 40):m.end() + 20]))
+    assert bad == [], bad[:5]
+
+
+def test_a_negative_number_after_a_minus_sign_is_in_brackets(every_problem: list[Problem]) -> None:
+    """5.7 − (−0.8), never 5.7 − −0.8, which reads as a typo."""
+    bad = []
+    for p in every_problem:
+        out = text_output(p)
+        if (m := MINUS_MINUS.search(out)):
+            bad.append((p.id, p.difficulty, out[max(0, m.start() - 40):m.end() + 20]))
     assert bad == [], bad[:5]
 
 

@@ -193,6 +193,12 @@ def ignores_corrupted_baseline(clean: float, patched: float, important: bool) ->
     return effect(patched / clean, important)
 
 
+def subtracted(value: float) -> str:
+    """A number written after a minus sign, in brackets when it is negative:
+    1.83 − (−0.9), not 1.83 − −0.9."""
+    return f"({value:g})" if value < 0 else f"{value:g}"
+
+
 def recovery_complement(clean: float, corrupted: float, patched: float, important: bool) -> list:
     """Measures what is still missing: (clean − patched)/(clean − corrupted)."""
     return effect((clean - patched) / (clean - corrupted), important)
@@ -289,7 +295,8 @@ class AblationEffect(Family):
         steps = [
             step("Recovery measures the patched run on the scale from corrupted (0) to clean (1).",
                  para(Frac(seq(Word("patched"), "-", Word("corrupted")), seq(Word("clean"), "-", Word("corrupted"))),
-                      f" = ({patched:g} − {corrupted:g})/({clean:g} − {corrupted:g}) = {recovery:.3f} = "
+                      f" = ({patched:g} − {subtracted(corrupted)})/({clean:g} − {subtracted(corrupted)}) = "
+                      f"{recovery:.3f} = "
                       f"{format_percent(recovery)}.")),
         ]
         if corrupted == 0:
@@ -300,7 +307,7 @@ class AblationEffect(Family):
                 "Patching can overshoot the clean run (above 100 %) or push the answer further from it than the "
                 "corrupted run (below 0 %); the number is not clipped.")))
         steps.append(step("Importance: compare the drop with the margin.", para(
-            f"Drop = {before:g} − {after:g} = {drop:.2f}" + (" (the logit rises)" if drop < 0 else "") + ", " +
+            f"Drop = {before:g} − {subtracted(after)} = {drop:.2f}" + (" (the logit rises)" if drop < 0 else "") + ", " +
             (f"more than {margin:g}: important." if important else f"not more than {margin:g}: not important."))))
         answer = (para("Recovery ", format_percent(recovery), "; the operation is ",
                        "important" if important else "not important", f" (drop {drop:.2f} vs margin {margin:g})."),)
