@@ -119,6 +119,16 @@ def test_prose_identifiers_become_maths() -> None:
         "the generator's lookahead_depth and RESERVED_INDICES = {0}",)
 
 
+def test_prose_powers_become_maths() -> None:
+    """A power with a plain exponent is typeset; a bracketed exponent or a chain stays text."""
+    assert prose("each adds e^0 = 1; paths of 2^r edges") == (
+        "each adds ", Sym("e", sup="0"), " = 1; paths of ", Sym("2", sup="r"), " edges")
+    assert prose("1/(e^3.67 + 3), e^-1.2") == ("1/(", Sym("e", sup="3.67"), " + 3), ", Sym("e", sup="-1.2"))
+    assert prose("e^(c/√d) and a^b^c") == ("e^(c/√d) and a^b^c",)
+    assert latex(Sym("e", sup="-1.2")) == "e^{-1.2}"
+    assert typst_math(Sym("2", sup="r")) == "2^(r)"
+
+
 def test_prose_maths_in_each_output() -> None:
     para = Para(("Project with W_Q and divide by √d_k (d_k = 4); run -1.",))
     assert text_render.block(para) == "Project with W_Q and divide by √d_k (d_k = 4); run −1."

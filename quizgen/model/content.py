@@ -429,6 +429,7 @@ _SUPERSCRIPTS = {"ᵀ": "T", "¹": "1", "²": "2", "³": "3"}
 _PROSE_MATH = re.compile(
     r"‖(?P<norm>[A-Za-z]+(?:·[A-Za-z]+)*)‖_(?P<norm_sub>[A-Za-z])(?![\w])"
     r"|(?<![\w‖])(?P<root>√)?(?P<name>[A-Za-z]{1,3})(?P<tilde>\u0303?)_(?P<sub>[A-Za-z]{1,6}\d*|\d+)(?P<sup>[ᵀ¹²³]?)(?![\w])"
+    r"|(?<![\w.^])(?P<base>[A-Za-z0-9])\^(?P<power>-?\d+(?:\.\d+)?|[A-Za-z])(?![\w.^(])"
 )
 
 
@@ -440,8 +441,9 @@ def prose_text(text: str) -> str:
 
 def prose(text: str) -> tuple[Inline, ...]:
     """Prose split into text and math: ``W_Q``, ``d_k``, ``W_net1``, ``x_jᵀ``, ``K̃_i``,
-    ``√d_k`` and ``‖L·R‖_F`` become math nodes, everything else stays text (with
-    ``prose_text``)."""
+    ``√d_k``, ``‖L·R‖_F`` and a power with a plain exponent (``e^0``, ``2^r``,
+    ``e^-1.5``) become math nodes, everything else stays text (with ``prose_text``). A
+    power of a bracketed exponent (``e^(c/√d)``) stays text."""
     pieces: list[Inline] = []
     at = 0
     for m in _PROSE_MATH.finditer(text):
@@ -451,6 +453,8 @@ def prose(text: str) -> tuple[Inline, ...]:
             factors = [_letters(f) for f in m.group("norm").split("·")]
             body = factors[0] if len(factors) == 1 else seq(*_interleave(factors, Op("cdot")))
             pieces.append(Delim(body, "norm", m.group("norm_sub")))
+        elif m.group("base"):
+            pieces.append(Sym(m.group("base"), sup=m.group("power")))
         else:
             node: Math = Sym(m.group("name"), m.group("sub"), _SUPERSCRIPTS.get(m.group("sup")),
                              "tilde" if m.group("tilde") else None)
