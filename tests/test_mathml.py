@@ -39,13 +39,15 @@ CLOSE_LINE = '<mo fence="true" form="postfix" stretchy="false">'
     (num(-1.5), "<mrow><mo>−</mo><mn>1.5</mn></mrow>"),  # a prefix minus, in a row of its own
     (weight(3e-5), "<mrow><mo>&lt;</mo><mn>0.001</mn></mrow>"),
     (Word("a_b{c}&<>"), "<mtext>a_b{c}&amp;&lt;&gt;</mtext>"),
-    (seq(sym("a"), "cdot", 2, "=", -3), "<mrow><mi>a</mi><mo>·</mo><mn>2</mn><mo>=</mo><mrow><mo>−</mo><mn>3</mn></mrow></mrow>"),
+    (seq(sym("a"), "cdot", 2, "=", -3),
+     "<mrow><mi>a</mi><mo>·</mo><mn>2</mn><mo>=</mo><mrow><mo>−</mo><mn>3</mn></mrow></mrow>"),
     (seq(sym("A"), ",", sym("B")), '<mrow><mi>A</mi><mo>,</mo><mspace width="1em"/><mi>B</mi></mrow>'),
     (Frac(num(1), Sqrt(sym("d", "k"))),
      "<mfrac><mrow><mn>1</mn></mrow><mrow><msqrt><msub><mi>d</mi><mi>k</mi></msub></msqrt></mrow></mfrac>"),
     (Delim(seq(1, "comma", 2), "brace"),
      f"<mrow>{OPEN_LINE}{{</mo><mrow><mn>1</mn><mo>,</mo><mn>2</mn></mrow>{CLOSE_LINE}}}</mo></mrow>"),
-    (Delim(Sym("L"), "norm", "F"), f"<msub><mrow>{OPEN_LINE}‖</mo><mi>L</mi>{CLOSE_LINE}‖</mo></mrow><mi>F</mi></msub>"),
+    (Delim(Sym("L"), "norm", "F"),
+     f"<msub><mrow>{OPEN_LINE}‖</mo><mi>L</mi>{CLOSE_LINE}‖</mo></mrow><mi>F</mi></msub>"),
     (Delim(Sym("x"), "ceil"), f"<mrow>{OPEN_LINE}⌈</mo><mi>x</mi>{CLOSE_LINE}⌉</mo></mrow>"),
     (Delim(Frac(num(1), num(2))), f"<mrow>{OPEN}(</mo><mfrac><mrow><mn>1</mn></mrow><mrow><mn>2</mn></mrow></mfrac>"
                                   f"{CLOSE})</mo></mrow>"),
@@ -92,8 +94,8 @@ def shown_html(problem) -> str:
     """Everything the practice page shows of a problem, with MathML maths."""
     writer = HtmlWriter(inline_math=mathml_inline, display_math=mathml_display, inline_svg=True)
     s = problem.solution
-    runs = [s.question, s.choice, *(d.choice for d in s.distractors), *((d.mistake.explanation,) for d in s.distractors),
-            *((st.title,) for st in s.steps)]
+    runs = [s.question, s.choice, *(d.choice for d in s.distractors),
+            *((d.mistake.explanation,) for d in s.distractors), *((st.title,) for st in s.steps)]
     blocks = (*s.prompt, *s.task, *s.answer, *(b for st in s.steps for b in st.blocks))
     return writer.blocks(blocks) + "".join(writer.pieces(run) for run in runs)
 

@@ -307,7 +307,8 @@ class AblationEffect(Family):
                 "Patching can overshoot the clean run (above 100 %) or push the answer further from it than the "
                 "corrupted run (below 0 %); the number is not clipped.")))
         steps.append(step("Importance: compare the drop with the margin.", para(
-            f"Drop = {before:g} − {subtracted(after)} = {drop:.2f}" + (" (the logit rises)" if drop < 0 else "") + ", " +
+            f"Drop = {before:g} − {subtracted(after)} = {drop:.2f}" + (" (the logit rises)" if drop < 0 else "")
+            + ", " +
             (f"more than {margin:g}: important." if important else f"not more than {margin:g}: not important."))))
         answer = (para("Recovery ", format_percent(recovery), "; the operation is ",
                        "important" if important else "not important", f" (drop {drop:.2f} vs margin {margin:g})."),)

@@ -483,7 +483,8 @@ class AttentionSharp(Family):
         if wanted is not None:
             bound = strength_bound(wanted, n, d_k)
             steps.append(step("Solve for the strength, then round up (a smaller c falls short).", para(
-                f"exp(c/√d_k)/(exp(c/√d_k) + {n - 1}) ≥ {wanted} ⇔ c ≥ √{d_k}·ln({wanted}·{n - 1}/{1 - wanted:.2f}) "
+                f"exp(c/√d_k)/(exp(c/√d_k) + {n - 1}) ≥ {wanted} ⇔ "
+                f"c ≥ √{d_k}·ln({wanted}·{n - 1}/{1 - wanted:.2f}) "
                 f"= {bound:.3f}, so c = {truth['min_strength']}.")))
         tail = "" if wanted is None else f"; at least {wanted:.0%} on the target needs c ≥ {truth['min_strength']}"
         answer = (para(f"Every token puts {format_percent(target_weight)} on its target and "
