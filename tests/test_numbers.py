@@ -125,6 +125,7 @@ def test_prose_powers_become_maths() -> None:
         "each adds ", Sym("e", sup="0"), " = 1; paths of ", Sym("2", sup="r"), " edges")
     assert prose("1/(e^3.67 + 3), e^-1.2") == ("1/(", Sym("e", sup="3.67"), " + 3), ", Sym("e", sup="-1.2"))
     assert prose("e^(c/√d) and a^b^c") == ("e^(c/√d) and a^b^c",)
+    assert prose("since e^0.") == ("since ", Sym("e", sup="0"), ".")  # a full stop ends the power
     assert latex(Sym("e", sup="-1.2")) == "e^{-1.2}"
     assert typst_math(Sym("2", sup="r")) == "2^(r)"
 

@@ -306,10 +306,10 @@ class AblationEffect(Family):
             steps.append(step("Trap: the recovery leaves 0-100 %.", para(
                 "Patching can overshoot the clean run (above 100 %) or push the answer further from it than the "
                 "corrupted run (below 0 %); the number is not clipped.")))
+        rises = " (the logit rises)" if drop < 0 else ""
+        verdict = f"more than {margin:g}: important." if important else f"not more than {margin:g}: not important."
         steps.append(step("Importance: compare the drop with the margin.", para(
-            f"Drop = {before:g} − {subtracted(after)} = {drop:.2f}" + (" (the logit rises)" if drop < 0 else "")
-            + ", " +
-            (f"more than {margin:g}: important." if important else f"not more than {margin:g}: not important."))))
+            f"Drop = {before:g} − {subtracted(after)} = {drop:.2f}{rises}, {verdict}")))
         answer = (para("Recovery ", format_percent(recovery), "; the operation is ",
                        "important" if important else "not important", f" (drop {drop:.2f} vs margin {margin:g})."),)
         return Solution(truth, prompt, task, answer, tuple(steps),

@@ -512,8 +512,8 @@ class Composition(Family):
         def option(kind_: str, value_: float) -> tuple[str]:
             return (f"{kind_}-composition, score {value_:.3f}",)
 
-        raw_via = largest_raw_product(head2, right)
         raw_largest = largest_raw_products(head2, right)
+        raw_via = raw_largest[0]  # the matrix the raw-product mistake picks (of a tie, the first)
         # With one-dimensional heads R·W is an outer product, whose norm is ‖R‖_F·‖W‖_F: the
         # backwards score would be 1.000 in every problem, a constant tell, so offer another mistake.
         one_dimensional = right.shape[1] == 1

@@ -429,7 +429,7 @@ _SUPERSCRIPTS = {"ᵀ": "T", "¹": "1", "²": "2", "³": "3"}
 _PROSE_MATH = re.compile(
     r"‖(?P<norm>[A-Za-z]+(?:·[A-Za-z]+)*)‖_(?P<norm_sub>[A-Za-z])(?![\w])"
     r"|(?<![\w‖])(?P<root>√)?(?P<name>[A-Za-z]{1,3})(?P<tilde>\u0303?)_(?P<sub>[A-Za-z]{1,6}\d*|\d+)(?P<sup>[ᵀ¹²³]?)(?![\w])"
-    r"|(?<![\w.^])(?P<base>[A-Za-z0-9])\^(?P<power>-?\d+(?:\.\d+)?|[A-Za-z])(?![\w.^(])"
+    r"|(?<![\w.^])(?P<base>[A-Za-z0-9])\^(?P<power>-?\d+(?:\.\d+)?|[A-Za-z])(?![\w^(]|\.\d)"
 )
 
 

@@ -112,7 +112,8 @@ def payload(problem: Problem) -> dict[str, Any]:
         "options": options,
         "mistakes": [{**mistake(d.mistake, writer), "value": d.value} for d in s.distractors],
         "answer": str(writer.blocks(s.answer)),
-        "steps": [{"title": str(writer.pieces((st.title,))), "body": str(writer.blocks(st.blocks))} for st in s.steps],
+        "steps": [{"title": str(writer.pieces((st.title,))), "body": str(writer.blocks(st.blocks))}
+                  for st in s.steps],
     }
 
 
