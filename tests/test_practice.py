@@ -343,9 +343,9 @@ def test_the_page_works_offline_and_fits_a_phone(page_file, browser):
 
 
 # Visible text outside the maths that still reads as source: a maths name with its
-# subscript written out (W_Q, d_k), a LaTeX command, or MathML shown as text. Code names
-# such as lookahead_depth may be quoted in prose.
-RAW_MATHS = re.compile(r"(?<![\w\\])[A-Za-z]{1,3}_[A-Za-z0-9]|\\[a-z]+|</?m[a-z]*[ >]")
+# subscript written out (W_Q, d_k), a power (e^0), a LaTeX command, or MathML shown as
+# text. Code names such as lookahead_depth may be quoted in prose.
+RAW_MATHS = re.compile(r"(?<![\w\\])[A-Za-z]{1,3}_[A-Za-z0-9]|\^|\\[a-z]+|</?m[a-z]*[ >]")
 
 _SHOWN = """
 () => {
