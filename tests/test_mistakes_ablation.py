@@ -34,6 +34,13 @@ def test_strongest_only_keeps_one_source_per_row_even_below_tau():
     assert ab.strongest_only(FLAT) == [[[0, 0], [0, 1], [1, 2]], [1, 2]]
 
 
+def test_strongest_only_keeps_every_source_of_a_tie():
+    """Two sources equally strong are both the strongest: the mistake keeps both, whatever
+    their order (it was the first of them, which nothing in the mistake picks)."""
+    tied = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.0], [0.1, 0.45, 0.45]])
+    assert ab.strongest_only(tied) == [[[0, 0], [0, 1], [1, 1], [1, 2], [2, 2]], [1, 2]]
+
+
 def test_threshold_scores_uses_the_logits():
     scores = np.array([[2.0, -np.inf, -np.inf], [1.0, 0.0, -np.inf], [0.0, 3.0, 1.0]])
     assert ab.threshold_scores(scores, 0.5) == [[[0, 0], [0, 1], [1, 2], [2, 2]], [1, 2]]

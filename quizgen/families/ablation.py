@@ -55,8 +55,8 @@ def drops_self_edges(pattern: np.ndarray, tau: float) -> list:
 
 
 def strongest_only(pattern: np.ndarray) -> list:
-    """Keeps only each row's strongest source, ignoring τ."""
-    edges = [[int(np.argmax(row)), j] for j, row in enumerate(pattern)]
+    """Keeps only each row's strongest source (every one of a tie), ignoring τ."""
+    edges = [[i, j] for j, row in enumerate(pattern) for i in range(len(row)) if row[i] == row.max()]
     return [edges, keep_from_edges(edges, len(pattern) - 1)]
 
 

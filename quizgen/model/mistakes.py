@@ -172,7 +172,8 @@ PREVIOUS_TOKEN_ONLY = Mistake(
 PREVIOUS_NOT_NEXT = Mistake("previous-not-next", "copies the token before the earlier match instead of after it")
 # ablation
 DROPS_SELF_EDGES = Mistake("drops-self-edges", "leaves out a token attending to itself, which is an edge too")
-STRONGEST_ONLY = Mistake("strongest-only", "keeps only each row's strongest source, ignoring the threshold")
+STRONGEST_ONLY = Mistake("strongest-only",
+                         "keeps only each row's strongest source (every one of a tie), ignoring the threshold")
 THRESHOLD_SCORES = Mistake("threshold-scores", "thresholds the pre-softmax scores instead of the attention pattern")
 IGNORES_CORRUPTED_BASELINE = Mistake(
     "ignores-corrupted-baseline", "divides patched by clean, ignoring the corrupted baseline"

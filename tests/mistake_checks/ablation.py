@@ -34,8 +34,9 @@ def no_self(inp):
 
 
 def strongest(inp):
+    """Each row's top weight, every source that has it (a tie keeps them all)."""
     p = inp["pattern"]
-    edges = [[max(range(len(row)), key=lambda i: (row[i], -i)), j] for j, row in enumerate(p)]
+    edges = [[i, j] for j, row in enumerate(p) for i, w in enumerate(row) if w == max(row)]
     return with_keep(edges, len(p))
 
 
