@@ -119,9 +119,11 @@ def run(cmd: Sequence[str], *, source: Path = REPO, sample: float = 0.05) -> Run
     return Run(seconds, peak / 1e6, peak_pss / 1e6, usage.ru_utime + usage.ru_stime)
 
 
-def checkout(ref: str, folder: Path) -> Path:
-    """The quizgen package of git commit ``ref``, unpacked into ``folder`` (to compare with)."""
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", ref, "quizgen"], check=True, capture_output=True)
+def checkout(ref: str, folder: Path, paths: Sequence[str] = ("quizgen",)) -> Path:
+    """The quizgen package of git commit ``ref`` (and any other ``paths`` of it, such as
+    ``templates``), unpacked into ``folder`` (to compare with)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", ref, *paths], check=True, capture_output=True)
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
     return folder
 

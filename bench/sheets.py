@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pypdf
 import typst
-from measure import REPO, env, machine
+from measure import REPO, checkout, env, machine
 
 STAMP = 1_800_000_000
 CLASS_SEED = 7
@@ -179,14 +179,6 @@ def measured(what: str, questions: int, students: int, jobs: int, source: Path =
     return json.loads(result.stdout)
 
 
-def old_quizgen(ref: str, folder: Path) -> Path:
-    """The quizgen package and templates of git commit ``ref``, unpacked into ``folder``."""
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", ref, "quizgen", "templates"], check=True,
-                             capture_output=True)
-    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
-    return folder
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, nargs="+", default=[10, 40, 100])
@@ -216,7 +208,7 @@ def main() -> None:
               f"{floor['cpu']:>11.2f} {ours['cpu'] / floor['cpu']:>13.2f} {ours['peak']:>7.0f}", flush=True)
     if args.baseline:
         with tempfile.TemporaryDirectory() as tmp:
-            old = measured("old-class", 10, args.students, 1, source=old_quizgen(args.baseline, Path(tmp)))
+            old = measured("old-class", 10, args.students, 1, source=checkout(args.baseline, Path(tmp), ("quizgen", "templates")))
         label = f"{args.students} sheets of 10 + keys at {args.baseline}"
         print(f"{label:<34} {old['pages']:>5} {old['seconds']:>9.2f} {old['seconds'] / (10 * args.students) * 1e3:>11.1f}"
               f" {'':>7} {'':>7} {old['cpu']:>6.2f} {'':>11} {'':>13} {old['peak']:>7.0f}")
