@@ -303,7 +303,7 @@ class AblationEffect(Family):
             steps.append(step("With the corrupted run at 0 the baseline drops out: recovery = patched/clean.",
                               para(f"{patched:g}/{clean:g} = {format_percent(recovery)}.")))
         if not 0 <= recovery <= 1:
-            steps.append(step("Trap: the recovery leaves 0-100 %.", para(
+            steps.append(step("Trap: the recovery leaves 0–100 %.", para(
                 "Patching can overshoot the clean run (above 100 %) or push the answer further from it than the "
                 "corrupted run (below 0 %); the number is not clipped.")))
         rises = " (the logit rises)" if drop < 0 else ""
