@@ -39,4 +39,4 @@ def typed_answer(problem: Problem) -> TypedAnswer:
     if expected is None:
         raise QuizgenError(f"{problem.id}: the answer to {problem.family}'s question cannot be typed on a card; "
                            f"use kind 'basic' or 'choice' for {problem.family}")
-    return TypedAnswer(expected, typed_instruction(form, s.decimals, expected))
+    return TypedAnswer(expected, typed_instruction(form, s.decimals, expected, s.percent))

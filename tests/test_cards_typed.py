@@ -63,6 +63,22 @@ def test_expected_text_is_in_the_promised_form_and_agrees_with_the_answer(family
         assert printed(value, s.decimals) == printed(s.value, s.decimals), (problem.id, typed.expected, s.value)
 
 
+@pytest.mark.parametrize("family", TYPED_FAMILIES)
+def test_a_percentage_is_asked_for_as_one(family):
+    """An answer printed as a percentage (3.31 %) is asked for as a percentage, with an
+    example on its scale (25.00, not 0.25, which reads as a fraction); no other answer is."""
+    fam = FAMILIES[family]
+    levels = list(fam.levels)
+    for seed in range(60):
+        problem = make_problem(fam, seed, levels[seed % len(levels)])
+        s, typed = problem.solution, typed_answer(problem)
+        assert s.percent == ("%" in "".join(p for p in s.choice if isinstance(p, str))), problem.id
+        assert ("a percentage with" in typed.instruction) == s.percent, (problem.id, typed.instruction)
+        if s.percent:
+            example = re.search(r"\(like (.*)\)$", typed.instruction).group(1)
+            assert all(float(x) >= 1 for x in re.findall(r"\d+\.\d+", example)), (problem.id, example)
+
+
 def test_a_long_answer_cannot_be_typed():
     problem = make_problem(FAMILIES["qk.scores"], 1, "easy")
     with pytest.raises(QuizgenError, match="cannot be typed on a card"):

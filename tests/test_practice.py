@@ -245,6 +245,21 @@ def test_right_answer_shows_the_worked_steps(page_file, browser):
         assert says(page.inner_text(".worked"), problem.solution.steps[0].title)  # its maths typeset
 
 
+def test_a_percentage_answer_says_so(tmp_path, browser):
+    """The leak per token of attention.sharp (medium) is a percentage with 2 decimals: the
+    hint says so, and the answer typed as printed, with or without the % sign, is right."""
+    plan = PracticePlan(("attention.sharp",), ("medium",), 1, 3)
+    problem = pool_problems(plan)[0]
+    assert problem.solution.percent and payload(problem)["percent"] is True
+    path = tmp_path / "practice.html"
+    path.write_text(practice_page(plan, pool_payloads(plan), "quizgen practice"), encoding="utf-8")
+    with browser.fresh_page() as page:
+        open_problem(page, path, problem)
+        assert "Percentages" in page.inner_text(".hint")
+        page.fill('[data-path="a"]', typed(problem.solution.value, problem.solution.decimals) + " %")
+        assert check(page).startswith("Right.")
+
+
 def test_step_titles_typeset_their_maths(page_file, browser):
     """A step title such as "divide by √d_k" shows √d_k typeset, as on cards and sheets."""
     path, problems = page_file

@@ -316,7 +316,7 @@ class AblationEffect(Family):
                         ("What is the recovery, and does the operation matter?",),
                         self._option(*effect(recovery, important)), distractors,
                         value=effect(recovery, important), decimals=1,
-                        entry=[["recovery (%)", "number"], ["important", "yesno"]])
+                        entry=[["recovery (%)", "number"], ["important", "yesno"]], percent=True)
 
     @staticmethod
     def _option(percent: float, important: bool) -> tuple[str]:

@@ -186,7 +186,8 @@ class Rotation(Family):
                        f"{format_percent(w[top])} of the weight; all weights in percent:"),
                   Display(seq(sym("a"), "approx", percent_row(w))),
                   table(["m", *map(str, positions)], [["score", *(num(v) for v in s)]]))
-        return Solution(truth, prompt, task, answer, steps, (question,), choice, distractors, value, decimals)
+        return Solution(truth, prompt, task, answer, steps, (question,), choice, distractors, value, decimals,
+                        percent=decimals is not None)
 
 
 VOCABULARY = ("the", "cat", "sat", "on", "mat", "dog", "ran", "red", "big", "old", "sun", "sky", "tea", "cup")

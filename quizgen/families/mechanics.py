@@ -491,4 +491,4 @@ class AttentionSharp(Family):
                        f"{100 * truth['other_weight']:.2f} % on each of the {n - 1} other tokens{tail}."),
                   Display(seq(sym("A"), "approx", mat(a))))
         return Solution(truth, prompt, task, answer, tuple(steps), (question,), (sharp_option(value, decimals),),
-                        tuple(distractors), value, decimals)
+                        tuple(distractors), value, decimals, percent=decimals is not None)

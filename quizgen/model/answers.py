@@ -83,12 +83,13 @@ def typed_text(form: dict[str, Any], value: Any, decimals: int | None) -> str | 
     return str(value)
 
 
-def typed_instruction(form: dict[str, Any], decimals: int | None, avoid: str) -> str:
-    """How to type an answer of this form, with an example that is not ``avoid``."""
+def typed_instruction(form: dict[str, Any], decimals: int | None, avoid: str, percent: bool = False) -> str:
+    """How to type an answer of this form, with an example that is not ``avoid``; with
+    ``percent`` its numbers are percentages, typed without the % sign."""
     for shift in range(len(EXAMPLE_NUMBERS)):
-        example = _example(form, decimals, shift)
+        example = _example(form, decimals, shift, percent)
         if example != avoid:
-            return f"{_how(form, decimals)} (like {example})"
+            return f"{_how(form, decimals, percent)} (like {example})"
     raise AssertionError("every example equals the answer")  # pragma: no cover - eight distinct examples
 
 
@@ -99,8 +100,10 @@ def _typed_number(value: float, decimals: int | None) -> str:
     return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
-def _how(form: dict[str, Any], decimals: int | None) -> str:
-    number = "a whole number" if decimals is None else f"a number with {decimals} decimal{'s' * (decimals != 1)}"
+def _how(form: dict[str, Any], decimals: int | None, percent: bool) -> str:
+    places = f"{decimals} decimal{'s' * (decimals != 1)}"
+    number = ("a whole number" if decimals is None else
+              f"a percentage with {places}, without the % sign" if percent else f"a number with {places}")
     match form["kind"]:
         case "number":
             return number
@@ -113,15 +116,15 @@ def _how(form: dict[str, Any], decimals: int | None) -> str:
         case "text":
             return "the word or letter"
         case "fields":
-            parts = "; then ".join(f"{f['label']} as {_how(f['form'], decimals)}" for f in form["fields"])
+            parts = "; then ".join(f"{f['label']} as {_how(f['form'], decimals, percent)}" for f in form["fields"])
             return f"{parts}; separated by a semicolon and a space"
     raise ValueError(f"no typed form for {form!r}")
 
 
-def _example(form: dict[str, Any], decimals: int | None, shift: int) -> str:
+def _example(form: dict[str, Any], decimals: int | None, shift: int, percent: bool) -> str:
     def number(k: int) -> str:
         x = EXAMPLE_NUMBERS[(shift + k) % len(EXAMPLE_NUMBERS)]
-        return _typed_number(round(x * 8) if decimals is None else x * (100 if decimals == 1 else 1), decimals)
+        return _typed_number(round(x * 8) if decimals is None else x * (100 if percent else 1), decimals)
 
     match form["kind"]:
         case "number":
@@ -135,5 +138,5 @@ def _example(form: dict[str, Any], decimals: int | None, shift: int) -> str:
         case "text":
             return ("Q", "K", "V", "cat")[shift % 4]
         case "fields":
-            return "; ".join(_example(f["form"], decimals, shift + k) for k, f in enumerate(form["fields"]))
+            return "; ".join(_example(f["form"], decimals, shift + k, percent) for k, f in enumerate(form["fields"]))
     raise ValueError(f"no typed form for {form!r}")

@@ -55,6 +55,8 @@ class Solution:
     ``quizgen.writers.practice.answer_form``): a kind ("number", "vector", "matrix", "set",
     "yesno", "text", "choice"), a list of ``[label, entry]`` pairs, one per item of a list
     value, or ``{"each": entry}`` for every value of a mapping. None: from the shape.
+    ``percent`` says that the numbers of ``value`` are percentages (printed with a % sign,
+    typed without it), so that a typing instruction can say so.
     """
 
     truth: dict[str, Any]
@@ -68,6 +70,7 @@ class Solution:
     value: Any = None
     decimals: int | None = None
     entry: Any = None
+    percent: bool = False
 
 
 @dataclass(frozen=True, slots=True)

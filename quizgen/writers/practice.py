@@ -109,6 +109,7 @@ def payload(problem: Problem) -> dict[str, Any]:
         "form": solution_form(s),
         "value": s.value,
         "decimals": s.decimals,
+        "percent": s.percent,
         "options": options,
         "mistakes": [{**mistake(d.mistake, writer), "value": d.value} for d in s.distractors],
         "answer": str(writer.blocks(s.answer)),
