@@ -126,8 +126,8 @@ class AblationThreshold(Family):
         rows = [f"{j} {w}" for j, w in enumerate(labels)]
         prompt = [
             para(f"A head's attention pattern over {n} tokens (rows are targets/queries, columns are "
-                 f"sources/keys, causal). An edge source → target belongs to the circuit when its weight is ≥ "
-                 f"τ = {tau:g}."),
+                 f"sources/keys, causal; weights rounded to 2 decimals, so a row may sum to a little more or "
+                 f"less than 1). An edge source → target belongs to the circuit when its weight is ≥ τ = {tau:g}."),
             heatmap(pattern, rows, "attention pattern"),
             para("Pattern: ", mat(pattern, 2)),
         ]
@@ -159,8 +159,8 @@ class AblationThreshold(Family):
         ]
         if "scores" in inputs:
             steps.append(step("Trap: the pre-softmax scores are not the pattern.", para(
-                "τ applies to attention weights, which sum to 1 in each row; the raw scores are logits on another "
-                "scale, so thresholding them gives different edges.")))
+                "τ applies to attention weights, which sum to 1 in each row (up to rounding); the raw scores are "
+                "logits on another scale, so thresholding them gives different edges.")))
         if keep:
             steps.append(step("The last query row.", para(
                 f"Row {end} attends to {last} at ≥ τ: keep those sources and the end position {end}: {keep}.")))
