@@ -101,9 +101,11 @@ def _typed_number(value: float, decimals: int | None) -> str:
 
 
 def _how(form: dict[str, Any], decimals: int | None, percent: bool) -> str:
-    places = f"{decimals} decimal{'s' * (decimals != 1)}"
-    number = ("a whole number" if decimals is None else
-              f"a percentage with {places}, without the % sign" if percent else f"a number with {places}")
+    if decimals is None:
+        number = "a whole number"
+    else:
+        places = f"{decimals} decimal{'s' * (decimals != 1)}"
+        number = f"a percentage with {places}, without the % sign" if percent else f"a number with {places}"
     match form["kind"]:
         case "number":
             return number
