@@ -56,7 +56,7 @@ def drops_self_edges(pattern: np.ndarray, tau: float) -> list:
 
 def strongest_only(pattern: np.ndarray) -> list:
     """Keeps only each row's strongest source (every one of a tie), ignoring τ."""
-    edges = [[i, j] for j, row in enumerate(pattern) for i in range(len(row)) if row[i] == row.max()]
+    edges = [[int(i), j] for j, row in enumerate(pattern) for i in np.flatnonzero(row == row.max())]
     return [edges, keep_from_edges(edges, len(pattern) - 1)]
 
 
