@@ -18,7 +18,7 @@ import pytest
 from quizgen.families import FAMILIES
 from quizgen.math.attention import softmax
 from quizgen.model.content import (
-    Delim, Display, Mat, Math, Num, Para, Seq, Sqrt, Sym, Table, format_number, format_percent, mat, num,
+    Delim, Display, Heatmap, Mat, Math, Num, Para, Seq, Sqrt, Sym, Table, format_number, format_percent, mat, num,
     prose, prose_text, table, weight,
 )
 from quizgen.model.family import make_problem
@@ -94,6 +94,25 @@ def test_a_table_row_shares_one_format() -> None:
 def test_heatmap_cells_share_one_format() -> None:
     assert cell_texts([[1.0, 0.0], [0.25, 0.75]]) == [["1.000", "0.000"], ["0.250", "0.750"]]
     assert cell_texts([[1.0, 0.0], [0.0, 1.0]]) == [["1", "0"], ["0", "1"]]
+    assert cell_texts([[1.0, 0.0], [0.25, 0.75]], 2) == [["1.00", "0.00"], ["0.25", "0.75"]]
+
+
+@pytest.mark.parametrize("difficulty", ["easy", "medium", "hard"])
+def test_a_heatmap_prints_its_weights_as_the_prompt_does(difficulty: str) -> None:
+    """ablation.threshold rounds its weights to 2 decimals: the heatmap's cells, on cards
+    (SVG) and paper (Typst), show 0.30 where the pattern reads 0.30, not 0.300."""
+    for seed in range(10):
+        prompt = make_problem(FAMILIES["ablation.threshold"], seed, difficulty).solution.prompt
+        shown = next(b for b in prompt if isinstance(b, Heatmap))
+        pattern = next(p for b in prompt if isinstance(b, Para) for p in b.pieces if isinstance(p, Mat))
+        cells = [text_render.inline_math(e) for row in pattern.rows for e in row]
+        assert all(re.fullmatch(r"\d\.\d\d", c) for c in cells)
+        writer = HtmlWriter()
+        writer.block(shown)
+        (svg,) = writer.media.values()
+        assert re.findall(r">([\d.]+)</text>", svg)[-len(cells):] == cells
+        typst = TypstWriter().block(shown)
+        assert re.findall(r'text\(fill: \w+, "([^"]*)"\)', typst) == cells
 
 
 def test_weight_shows_a_tiny_share_as_a_bound() -> None:

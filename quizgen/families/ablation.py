@@ -128,7 +128,7 @@ class AblationThreshold(Family):
             para(f"A head's attention pattern over {n} tokens (rows are targets/queries, columns are "
                  f"sources/keys, causal; weights rounded to 2 decimals, so a row may sum to a little more or "
                  f"less than 1). An edge source → target belongs to the circuit when its weight is ≥ τ = {tau:g}."),
-            heatmap(pattern, rows, "attention pattern"),
+            heatmap(pattern, rows, "attention pattern", digits=2),
             para("Pattern: ", mat(pattern, 2)),
         ]
         if "scores" in inputs:

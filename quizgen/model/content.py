@@ -203,12 +203,13 @@ class Heatmap:
     row_labels: tuple[str, ...]
     col_labels: tuple[str, ...]
     title: str
+    digits: int = 3  # decimals printed in the cells, as ``mat`` prints the same pattern
 
 
-def heatmap(values: "np.ndarray", labels: Sequence[str], title: str) -> Heatmap:
+def heatmap(values: "np.ndarray", labels: Sequence[str], title: str, digits: int = 3) -> Heatmap:
     """A square pattern with the same labels on both axes."""
     rows = tuple(tuple(float(v) for v in row) for row in np.asarray(values, dtype=float))
-    return Heatmap(rows, tuple(labels), tuple(labels), title)
+    return Heatmap(rows, tuple(labels), tuple(labels), title, digits)
 
 
 Block = Union[Para, Display, Table, Figure, Heatmap]

@@ -415,7 +415,7 @@ LABEL_W = 56
 
 
 def heatmap_svg(matrix: Sequence[Sequence[float]], row_labels: Sequence[str], col_labels: Sequence[str],
-                title: str, corner: str = "target \\ source") -> str:
+                title: str, digits: int = 3, corner: str = "target \\ source") -> str:
     """An attention pattern as a grid of shaded cells with the weights printed in them.
 
     Rows are targets, columns sources. Shade runs from white (0) to deep blue (the
@@ -426,7 +426,7 @@ def heatmap_svg(matrix: Sequence[Sequence[float]], row_labels: Sequence[str], co
     width = LABEL_W + cols * CELL + MARGIN
     height = top + rows * CELL + MARGIN
     peak = max(max(abs(v) for v in row) for row in matrix) or 1.0
-    texts = cell_texts(matrix)
+    texts = cell_texts(matrix, digits)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
@@ -461,7 +461,7 @@ def _blend(share: float) -> str:
     return "#" + "".join(f"{round(a + (b - a) * share):02x}" for a, b in zip(low, high))
 
 
-def cell_texts(matrix: Sequence[Sequence[float]]) -> list[list[str]]:
+def cell_texts(matrix: Sequence[Sequence[float]], digits: int = 3) -> list[list[str]]:
     """The printed values of a heatmap, in the format a matrix of them prints in."""
-    m = mat(matrix)
+    m = mat(matrix, digits)
     return [[number_text(e) for e in row] for row in m.rows]

@@ -152,7 +152,7 @@ class HtmlWriter:
             case Figure():
                 return self.figure(b.svg, b.alt)
             case Heatmap():
-                svg = heatmap_svg(b.values, b.row_labels, b.col_labels, b.title)
+                svg = heatmap_svg(b.values, b.row_labels, b.col_labels, b.title, b.digits)
                 return self.figure(svg, f"{b.title}: heatmap, rows are targets, columns are sources")
         raise TypeError(f"not a block: {b!r}")
 
