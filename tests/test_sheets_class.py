@@ -73,6 +73,7 @@ def test_deck_sheet_accepts_a_difficulty(tmp_path):
 def test_seventeen_question_mixed_sheet_fits_eight_pages(tmp_path):
     """Issue 12's target, measured the way the README reports it."""
     result = run("sheet", "-o", str(tmp_path), "--timestamp", str(STAMP))
+    assert result.exit_code == 0, result.output
     questions = next(p for p in tmp_path.glob("*.pdf") if not p.stem.endswith("-key"))
     text = pages(questions)
     assert "Question 17" in "\n".join(text) and len(text) <= 8
