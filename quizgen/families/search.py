@@ -173,12 +173,14 @@ class SearchTokens(Family):
                  "left padding, then EDGE u v for each edge in the order given, then QUERY start goal, then PATH "
                  "start."),
             para("The lookahead L is what the paper's generator computes (lookahead_depth): search breadth-first "
-                 "from the start, one layer of vertices per step, each vertex tagged with the child of the start it "
-                 "was first reached through (a vertex reached in the same step through n₁, the first vertex of the "
-                 "shortest path, takes n₁'s tag). L counts the steps until the goal is reached or every vertex of "
-                 "the layer carries n₁'s tag, whichever comes first. Equivalently, L = min(|P|, M): |P| is the "
-                 "length of the shortest path and M the greatest distance from the start of a vertex that no "
-                 "shortest path through n₁ reaches (0 if there is none)."),
+                 "from the start, one layer of vertices per step (layer d: the vertices at distance d from the "
+                 "start), each vertex tagged with the child of the start it was first reached through (a vertex "
+                 "reached in the same step through n₁, the first vertex of the shortest path, takes n₁'s tag). "
+                 "Then check the layers d = 1, 2, 3, … in order: if every vertex of layer d carries n₁'s tag, "
+                 "L = d − 1; otherwise, if layer d holds the goal, L = d; otherwise go on to layer d + 1. "
+                 "Equivalently, L = min(|P|, M): |P| is the length of the shortest path (the goal's distance) and "
+                 "M the greatest distance from the start of a vertex not tagged n₁ (one that no shortest path "
+                 "through n₁ reaches; 0 if there is none)."),
         )
         task = (
             para("(a) Write the token sequence. (b) Which next vertices are useful (children of the start that "
@@ -210,12 +212,13 @@ class SearchTokens(Family):
                 ["distance from the start", "layer (vertex:tag)"],
                 [[str(k + 1), " ".join(f"{v}:{b}" for v, b in layer)] for k, layer in enumerate(layers)],
             ), para(
-                f"|P| = {shortest}; the vertices no shortest path through {following} reaches are "
+                (f"Layer {len(layers)} is the first in which every vertex carries {following}'s tag, so "
+                 f"L = {len(layers)} − 1 = {ahead}. " if all(b == following for _, b in layers[-1])
+                 else f"Layer {len(layers)} holds the goal and a vertex with another tag, so L = {ahead}. ")
+                + f"Equivalently, |P| = {shortest}; the vertices no shortest path through {following} reaches are "
                 + (", ".join(map(str, outside)) or "none")
-                + f", the farthest {deepest} edge(s) from the start, so M = {deepest}; "
+                + f", the farthest {deepest} edge{'' if deepest == 1 else 's'} from the start, so M = {deepest}; "
                 f"L = min({shortest}, {deepest}) = {ahead}."
-                + (" The goal is found before the other branches run out." if ahead == shortest and deepest > shortest
-                   else "")
             )),
         )
         answer = (
