@@ -242,12 +242,23 @@ def test_composition_trap_only_when_no_tie_with_the_answer():
     assert FAMILIES["circuits.composition"].case(tie_with_answer, s.truth) == "typical"
     # the option stays what the mistake computes: W_Q does have the largest raw product (tied)
     assert wrong_values(s)["largest-raw-product"] == ["Q", pytest.approx(2 / 3)]
+    # and its explanation says so: the mistake alone could as well have picked the answer
+    raw = next(d for d in s.distractors if d.mistake.name == "largest-raw-product")
+    assert raw.mistake.explanation.endswith("(W_Q² and W_V² tie for the largest raw product here; "
+                                            "this option takes W_Q²)")
+    assert "Head 1's output shapes what head 2 moves" in s.answer[-1].pieces[0]
     # R = [1, 1, 0]: raw Q 2 and K 2 tie, V 1; scores Q 2/√10, K 1/2, V 1/√2: V is the answer
     tie_elsewhere = {"right": [[1], [1], [0]], "head2": {"W_Q": [[2, 0, 1]], "W_K": [[0, 2, 2]], "W_V": [[1, 0, 0]]},
                      "left": [[1, 0, 0]], "reads_via": "W_V"}
     s = solve("circuits.composition", tie_elsewhere)
     trap = next(st for st in s.steps if "trap" in st.title)
     assert "W_Q² and W_K², but those matrices are larger overall" in trap.blocks[0].pieces[0]
+    raw = next(d for d in s.distractors if d.mistake.name == "largest-raw-product")
+    assert "(W_Q² and W_K² tie for the largest raw product here; this option takes W_Q²)" in raw.mistake.explanation
+    # without a tie, the plain explanation
+    s = solve("circuits.composition", COMPOSITION)
+    raw = next(d for d in s.distractors if d.mistake.name == "largest-raw-product")
+    assert "tie" not in raw.mistake.explanation
     assert FAMILIES["circuits.composition"].case(tie_elsewhere, s.truth) == "raw-product-misleads"
 
 

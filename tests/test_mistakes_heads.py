@@ -122,3 +122,17 @@ def test_induction_match_at_start_has_no_token_before_it():
     values = [p.solution.value] + [d.value for d in p.solution.distractors]
     assert len({tuple(v) for v in values}) == len(values) >= 3
     assert "previous-not-next" not in wrong_values(p.solution)
+
+
+def test_induction_names_the_other_copies_of_the_predicted_token():
+    """Hard draws the predicted token b twice or more; the steps name that trap (another
+    copy of b predicts the right token from the wrong position). Easy and medium have one b."""
+    s = solve("circuits.induction", {"tokens": ["sky", "old", "sky", "red", "sky", "old"]})
+    assert s.value == [2, "sky"]
+    trap = next(st for st in s.steps if st.title.startswith("Trap"))
+    assert trap.title == "Trap: 'sky' also stands at positions 0 and 4."
+    assert "whose previous token is 'old', position 2" in trap.blocks[0].pieces[0]
+    for level, trapped in (("easy", False), ("medium", False), ("hard", True)):
+        for seed in range(40):
+            p = make_problem(FAMILIES["circuits.induction"], seed, level)
+            assert any(st.title.startswith("Trap") for st in p.solution.steps) == trapped, p.id

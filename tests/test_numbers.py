@@ -19,9 +19,10 @@ from quizgen.families import FAMILIES
 from quizgen.math.attention import softmax
 from quizgen.model.content import (
     Delim, Display, Heatmap, Mat, Math, Num, Para, Seq, Sqrt, Sym, Table, format_number, format_percent, mat, num,
-    prose, prose_text, table, weight,
+    prose, prose_text, round_half_up, table, weight,
 )
-from quizgen.model.family import make_problem
+from quizgen.model.answers import _typed_number as typed_answer_number
+from quizgen.model.family import make_problem, printed as printed_value
 from quizgen.model.problem import Problem
 from quizgen.render import text as text_render
 from quizgen.render.figures import cell_texts
@@ -60,9 +61,29 @@ IDENTIFIER_WITH_SUBSCRIPT = re.compile(r"(?<![\w\\])[A-Za-z]{1,3}_[A-Za-z0-9]|�
     (123456.789, {}, "123456.789"),
     (1e20, {}, "100000000000000000000"),
     (3.14159, {"digits": 1}, "3.1"),
+    # a half rounds up, as by hand (Python's own rounding goes to even, or follows the
+    # binary value: 0.3125 -> 0.312, 0.0375 -> 0.037, 2.675 -> 2.67)
+    (0.3125, {}, "0.313"),
+    (-0.3125, {}, "−0.313"),
+    (0.0375, {}, "0.038"),
+    (2.675, {"digits": 2}, "2.68"),
+    (0.0625, {"fixed": True}, "0.063"),
+    (12.25, {"digits": 1}, "12.3"),
+    (0.31249, {}, "0.312"),
+    (1234567.8915, {}, "1234567.892"),  # a large number keeps its last decimal
 ])
 def test_format_number(value: float, options: dict, printed: str) -> None:
     assert format_number(value, **options) == printed
+
+
+def test_options_that_print_alike_compare_equal() -> None:
+    """The fairness gate compares options by the number they print: 0.3125 and 0.3126 both
+    print 0.313, so they are the same option; 0.3124 prints 0.312."""
+    assert printed_value(0.3125, 3) == printed_value(0.3126, 3) == 0.313
+    assert printed_value([0.0625, -0.3125], 3) == (0.063, -0.313)
+    assert printed_value(0.3124, 3) != printed_value(0.3125, 3)
+    assert round_half_up(-0.0004, 3) == 0.0 and str(round_half_up(-0.0004, 3)) == "0.0"
+    assert typed_answer_number(0.3125, 3) == "0.313" and typed_answer_number(-1.25, 1) == "-1.3"
 
 
 def test_format_percent() -> None:
@@ -287,6 +308,22 @@ def test_a_negative_number_after_a_minus_sign_is_in_brackets(every_problem: list
     for p in every_problem:
         out = text_output(p)
         if (m := MINUS_MINUS.search(out)):
+            bad.append((p.id, p.difficulty, out[max(0, m.start() - 40):m.end() + 20]))
+    assert bad == [], bad[:5]
+
+
+NEGATIVE_ZERO = re.compile(r"[−-]0(?:\.0+)?(?![.\d])")
+
+
+def test_no_negative_zero(every_problem: list[Problem]) -> None:
+    """A number rounded from just below zero reads 0, never −0 (ablation.effect printed
+    "patched in from the clean run −0" at the reported seeds)."""
+    reported = [make_problem(FAMILIES["ablation.effect"], seed, level)
+                for seed, level in ((821339788, "medium"), (190006830, "hard"), (1330626994, "hard"))]
+    bad = []
+    for p in [*every_problem, *reported]:
+        out = text_output(p)
+        if (m := NEGATIVE_ZERO.search(out)):
             bad.append((p.id, p.difficulty, out[max(0, m.start() - 40):m.end() + 20]))
     assert bad == [], bad[:5]
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from quizgen.model import mistakes
 from quizgen.math.attention import softmax
-from quizgen.model.content import Frac, heatmap, Word, format_percent, mat, para, seq, step
+from quizgen.model.content import Frac, heatmap, Word, fixed, format_percent, mat, para, seq, step
 from quizgen.model.family import Family, Redraw
 from quizgen.model.problem import Distractor, Solution
 
@@ -166,8 +166,8 @@ class AblationThreshold(Family):
                 f"Row {end} attends to {last} at ≥ τ: keep those sources and the end position {end}: {keep}.")))
         else:
             steps.append(step("Trap: the last query row attends to nothing at ≥ τ.", para(
-                f"Its largest weight is {pattern[end].max():.2f} < τ = {tau:g}: nothing is kept for it, not even "
-                f"the end position {end} (keeping it is conditional, seed 004).")))
+                f"Its largest weight is {fixed(pattern[end].max(), 2)} < τ = {tau:g}: nothing is kept for it, "
+                f"not even the end position {end} (keeping it is conditional, seed 004).")))
         answer = (para(f"Edges: {edge_text(edges)}. Last query row: {keep_text(keep)}."),)
         return Solution(truth, tuple(prompt), task, answer, tuple(steps),
                         ("Which edges does the circuit keep, and which positions does the last row need kept?",),
@@ -263,8 +263,9 @@ class AblationEffect(Family):
             patched = corrupted + share * (clean - corrupted)
             if clean - corrupted < 1.0:
                 raise Redraw("no gap to recover")
-        return {"clean": clean, "corrupted": corrupted, "patched": round(patched, 2), "logit_before": before,
-                "logit_after": round(before - drop, 2), "margin": 0.4}
+        # + 0.0: a value rounded from just below zero is -0.0, which would print as "−0"
+        return {"clean": clean, "corrupted": corrupted, "patched": round(patched, 2) + 0.0, "logit_before": before,
+                "logit_after": round(before - drop, 2) + 0.0, "margin": 0.4}
 
     def solve(self, inputs: dict[str, Any]) -> Solution:
         clean, corrupted, patched = inputs["clean"], inputs["corrupted"], inputs["patched"]
@@ -296,7 +297,7 @@ class AblationEffect(Family):
             step("Recovery measures the patched run on the scale from corrupted (0) to clean (1).",
                  para(Frac(seq(Word("patched"), "-", Word("corrupted")), seq(Word("clean"), "-", Word("corrupted"))),
                       f" = ({patched:g} − {subtracted(corrupted)})/({clean:g} − {subtracted(corrupted)}) = "
-                      f"{recovery:.3f} = "
+                      f"{fixed(recovery, 3)} = "
                       f"{format_percent(recovery)}.")),
         ]
         if corrupted == 0:
@@ -309,9 +310,10 @@ class AblationEffect(Family):
         rises = " (the logit rises)" if drop < 0 else ""
         verdict = f"more than {margin:g}: important." if important else f"not more than {margin:g}: not important."
         steps.append(step("Importance: compare the drop with the margin.", para(
-            f"Drop = {before:g} − {subtracted(after)} = {drop:.2f}{rises}, {verdict}")))
+            f"Drop = {before:g} − {subtracted(after)} = {fixed(drop, 2)}{rises}, {verdict}")))
         answer = (para("Recovery ", format_percent(recovery), "; the operation is ",
-                       "important" if important else "not important", f" (drop {drop:.2f} vs margin {margin:g})."),)
+                       "important" if important else "not important",
+                       f" (drop {fixed(drop, 2)} vs margin {margin:g})."),)
         return Solution(truth, prompt, task, answer, tuple(steps),
                         ("What is the recovery, and does the operation matter?",),
                         self._option(*effect(recovery, important)), distractors,

@@ -9,9 +9,9 @@ import numpy as np
 
 from quizgen.model import mistakes
 from quizgen.math.attention import composition_score, frobenius, selector, unit_terms
-from quizgen.model.content import Display, Inline, Word, mat, num, para, seq, step, sym, table
+from quizgen.model.content import Display, Inline, Word, fixed, mat, num, para, seq, step, sym, table
 from quizgen.model.family import Family, Redraw
-from quizgen.model.problem import Distractor, Solution
+from quizgen.model.problem import Distractor, Mistake, Solution
 
 RESIDUAL = 16
 HEAD = 4
@@ -411,6 +411,12 @@ class VirtualHead(Family):
 COMPOSITION_KIND = {"W_Q": "Q", "W_K": "K", "W_V": "V"}
 COMPOSITION_MARGIN = 0.05  # the strongest composition must stand out by this much
 TRAP_REDRAWN = 0.5  # share of draws with the raw-product trap that are redrawn (case mix)
+COMPOSITION_MEANING = {
+    "Q": "Head 1's output shapes head 2's queries: what head 2 looks for.",
+    "K": "Head 1's output shapes head 2's keys: what each token offers to be found by (as in an induction head, "
+         "whose keys carry the previous token that a previous-token head wrote there).",
+    "V": "Head 1's output shapes what head 2 moves: together they form a virtual head.",
+}
 
 
 def composition_scores(head2: dict[str, np.ndarray], right: np.ndarray) -> dict[str, float]:
@@ -447,6 +453,17 @@ def largest_raw_product(head2: dict[str, np.ndarray], right: np.ndarray) -> str:
     grows with the size of W, instead of the largest composition score (of a tie, the
     first in head 2's order)."""
     return largest_raw_products(head2, right)[0]
+
+
+def raw_product_mistake(raw_largest: list[str]) -> Mistake:
+    """The raw-product mistake, its explanation naming a tie for the largest ‖W·R‖_F when
+    there is one (the option takes the first of the tied matrices)."""
+    if len(raw_largest) == 1:
+        return mistakes.LARGEST_RAW_PRODUCT
+    tied = " and ".join(f"{v}²" for v in raw_largest)
+    return Mistake(mistakes.LARGEST_RAW_PRODUCT.name,
+                   f"{mistakes.LARGEST_RAW_PRODUCT.explanation} ({tied} tie for the largest raw product here; "
+                   f"this option takes {raw_largest[0]}²)")
 
 
 class Composition(Family):
@@ -510,7 +527,7 @@ class Composition(Family):
                      "the two heads most strongly, and what does it mean for head 2?"),)
 
         def option(kind_: str, value_: float) -> tuple[str]:
-            return (f"{kind_}-composition, score {value_:.3f}",)
+            return (f"{kind_}-composition, score {fixed(value_)}",)
 
         raw_largest = largest_raw_products(head2, right)
         raw_via = raw_largest[0]  # the matrix the raw-product mistake picks (of a tie, the first)
@@ -519,7 +536,7 @@ class Composition(Family):
         one_dimensional = right.shape[1] == 1
         third = ((kind, sums_of_absolute_values(left, right), mistakes.ABSOLUTE_VALUE_NORMS) if one_dimensional
                  else (kind, backwards_product(left, right), mistakes.WRONG_ORDER_PRODUCT))
-        wrong = ((COMPOSITION_KIND[raw_via], scores[raw_via], mistakes.LARGEST_RAW_PRODUCT),
+        wrong = ((COMPOSITION_KIND[raw_via], scores[raw_via], raw_product_mistake(raw_largest)),
                  third,
                  (kind, squared_norms(left, right), mistakes.SQUARED_NORMS))
         distractors = tuple(Distractor(option(k, v), mistake, [k, v]) for k, v, mistake in wrong)
@@ -532,13 +549,11 @@ class Composition(Family):
             step("For each matrix W of head 2, the product W·R: what head 1 writes, as W reads it.",
                  *(Display(seq(sym("W", k[-1], "2"), "cdot", sym("R"), "=", mat(m @ right)))
                    for k, m in head2.items())),
-            step(f"Frobenius norms (square root of the sum of squares); ‖R‖_F = {frobenius(right):.3f}. Divide.",
+            step(f"Frobenius norms (square root of the sum of squares); ‖R‖_F = {fixed(frobenius(right))}. "
+                 "Divide.",
                  table(["composition", "‖W·R‖_F", "‖W‖_F", "score"], rows)),
             step(f"The largest score is through {via}²: {kind}-composition.",
-                 para({"Q": "Head 1's output shapes head 2's queries: where head 2 looks from.",
-                       "K": "Head 1's output shapes head 2's keys: what head 2 looks for (as in an induction "
-                            "head fed by a previous-token head).",
-                       "V": "Head 1's output shapes what head 2 moves: together they form a virtual head."}[kind])),
+                 para(COMPOSITION_MEANING[kind])),
             # the trap only when no matrix tied for the largest raw product is the answer
             *((step("A trap: the largest raw product is not the largest score.",
                     para(f"‖W·R‖_F is largest through {' and '.join(f'{v}²' for v in raw_largest)}, but "
@@ -546,9 +561,10 @@ class Composition(Family):
                          "only the normalised score compares how much of what head 1 writes each matrix reads.")),)
               if via not in raw_largest else ()),
         )
-        answer = (para(f"{kind}-composition, score {score:.3f} (Q: {scores['W_Q']:.3f}, K: {scores['W_K']:.3f}, "
-                       f"V: {scores['W_V']:.3f}; 0 = head 2 ignores head 1's output, 1 = the largest possible "
-                       "overlap)."),)
+        answer = (para(f"{kind}-composition, score {fixed(score)} (Q: {fixed(scores['W_Q'])}, "
+                       f"K: {fixed(scores['W_K'])}, V: {fixed(scores['W_V'])}; 0 = head 2 ignores head 1's output, 1 = the largest possible "
+                       "overlap)."),
+                  para(COMPOSITION_MEANING[kind]))
         return Solution(truth, prompt, task, answer, steps,
                         ("Which composition is strongest, and what is its score?",), option(kind, score),
                         distractors, [kind, score], 3, [["the kind (Q, K or V)", "text"], ["its score", "number"]])

@@ -147,7 +147,10 @@ class GraphEmbeddings(Family):
                  para("Children: " + "; ".join(f"{v} → {dag.children(v) or 'none (sink)'}" for v in dag.vertices) + ".")),
         ]
         if positions is not None:
-            steps.append(step("Position block: a one-hot at the token's position (positions are not the slot order).",
+            in_slot_order = all(positions[v] == dag.slot(v) for v in dag.vertices)
+            steps.append(step("Position block: a one-hot at the token's position ("
+                              + ("here the positions happen to follow the slot order" if in_slot_order
+                                 else "positions are not the slot order") + ").",
                               para(", ".join(f"{v} → position {p}" for v, p in positions.items()) + ".")))
         steps.append(step("Concatenate the blocks.", embedding_rows(dag, emb, blocks, widths)))
         answer = (

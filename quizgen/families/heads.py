@@ -9,7 +9,7 @@ import numpy as np
 
 from quizgen.model import mistakes
 from quizgen.math.attention import attended, softmax
-from quizgen.model.content import (Display, Mat, Word, call, format_percent, num, para, seq, step, sym,
+from quizgen.model.content import (Display, Mat, Word, call, fixed, format_percent, num, para, seq, step, sym,
                                    table)
 from quizgen.model.family import Family, Redraw
 from quizgen.model.problem import Distractor, Solution
@@ -21,7 +21,8 @@ ROTATION_LEVELS = {
     "hard": ((10, 45), (6, 10), (2.0, 3.0, 4.0, 5.0, 6.0, 8.0)),
 }
 LAMBDAS = tuple(round(1.0 + 0.1 * k, 1) for k in range(21))  # 1.0, 1.1, ..., 3.0
-MAJORITY = 0.55  # a previous-token head puts a clear majority on the previous token
+MAJORITY = 0.55  # a previous-token head puts a majority on the previous token
+CLEAR_MAJORITY = 0.7  # and from this share on, the steps call it a clear one
 SHARPEST = 0.98  # and (medium, hard) leaves some weight elsewhere to compute
 
 
@@ -62,7 +63,7 @@ def percent(weights: np.ndarray) -> list[float]:
 
 def percent_row(weights: np.ndarray) -> Mat:
     """A weight vector in percent with one decimal (tiny weights read 0.0, never in e-notation)."""
-    return Mat((tuple(Word(f"{100 * w:.1f}") for w in weights),))
+    return Mat((tuple(Word(fixed(100 * w, 1)) for w in weights),))
 
 
 def percent_vector(weights: np.ndarray) -> tuple[Any, ...]:
@@ -119,7 +120,7 @@ class Rotation(Family):
         truth = {"scores": s.tolist(), "weights": w.tolist(), "attended": top}
         setup = (f"Position m is embedded as the pair λ·(cos αm, sin αm) with α = {deg}° and λ = {lam:g}. "
                  f"The query stands at position n = {n} and attends over positions 0..{n} (softmax over the row; "
-                 f"logits are the scores times c = {c:g}).")
+                 f"logits are the scores times c = {c:g}). Vectors are columns: a matrix W acts on a pair x as W·x.")
         alpha_sym = sym("alpha")
         rotation = Mat(((call("cos", alpha_sym), call("sin", alpha_sym)),
                         (seq("-", call("sin", alpha_sym)), call("cos", alpha_sym))))
@@ -174,12 +175,13 @@ class Rotation(Family):
                                               ["score", *(num(v) for v in s)]])),
             step(f"Softmax of the logits c·score (c = {c:g}), in percent.",
                  table(["m", *map(str, positions)], [["logit", *(num(v) for v in c * s)],
-                                                     ["weight (%)", *(f"{100 * v:.1f}" for v in w)]])),
+                                                     ["weight (%)", *(fixed(100 * v, 1) for v in w)]])),
             step("The peak.", para(f"cos is largest at angle 0, i.e. m = n − 1 = {n - 1}: a previous-token head"
                                    + (". The cosine comes round again for a position further back, but stays "
                                       "below the previous token." if self.case(inputs, truth) != "typical" else
                                       ".")
-                                   + f" λ²·c = {lam * lam * c:g} makes it a clear majority.")),
+                                   + f" λ²·c = {lam * lam * c:g} gives it {format_percent(w[n - 1])} of the weight, "
+                                   + ("a clear majority." if w[n - 1] >= CLEAR_MAJORITY else "a majority."))),
         )
         answer = (para("W_Q turns the query's pair by −α (position n reads as n − 1), so "
                        f"q·k_m = λ²·cos(α(n − 1 − m)). Position {top} (the previous token) gets "
@@ -289,6 +291,14 @@ class Induction(Family):
                                                        f"predicts '{tokens[target]}': [{a}][{tokens[target]}] … [{a}] → "
                                                        f"[{tokens[target]}].")),
         )
+        b = tokens[target]
+        others = [m for m in range(n) if tokens[m] == b and m != target]
+        if others:
+            steps += (step(f"Trap: '{b}' also stands at position{'s' if len(others) > 1 else ''} "
+                           f"{', '.join(map(str, others[:-1]))}{' and ' if len(others) > 1 else ''}{others[-1]}.",
+                           para(f"The head does not look for '{b}' itself: it attends to the one position whose "
+                                f"previous token is '{a}', position {target}. An answer naming another copy of '{b}' "
+                                "predicts the right token from the wrong position.")),)
         answer = ((previous_row,) if keys_first else ()) + (
             para(f"The induction head at position {n - 1} attends to position {target} and predicts "
                  f"'{tokens[target]}'."),)

@@ -172,8 +172,8 @@ def position_value(position: int | None) -> int | str:
     return "none" if position is None else position
 
 
-def shifted(position: int, offset: int) -> str:
-    """``p + offset`` written out, e.g. ``4 − 1``."""
+def shifted(position: int | str, offset: int) -> str:
+    """``p + offset`` written out, e.g. ``4 − 1`` or ``p + 2``."""
     return f"{position} {'+' if offset > 0 else '−'} {abs(offset)}"
 
 
@@ -256,14 +256,17 @@ class MergePosition(Family):
         prompt = (
             para("An input sequence of edge triples, with each token's position:"),
             table(["position", *map(str, range(n))], [["token", *tokens]]),
-            para("Each token's embedding holds a one-hot of its position. W_K copies it, so ", sym("K", "i"),
-                 " = ", sym("e", "i"), "; W_Q shifts it, so the query of the token at position p is ",
-                 sym("Q", "p"), " = ", sym("e", f"p{offset:+d}"), ". Scores are ", sym("Q", "p"), " · ", sym("K", "i"),
-                 " over all positions i; every position, markers included, has a key."),
+            para("Each token's embedding holds a one-hot of its position, as a column vector (a matrix W acts on "
+                 "it as W·x). W_K copies it, so ", sym("K", "i"), " = ", sym("e", "i"),
+                 "; W_Q shifts it, so the query of the token at position p is ", sym("Q", "p"), " = ",
+                 sym("e", f"p{offset:+d}"), ", or the zero vector when ", shifted("p", offset),
+                 " is not a position (the shift has nowhere to put it). Scores are ", sym("Q", "p"), " · ",
+                 sym("K", "i"), " over all positions i; every position, markers included, has a key."),
         )
         task = (
-            para("For each query position " + ", ".join(map(str, queries)) + ": which position does the query point at, "
-                 "and which token answers it?"),
+            para(("For each query position " + ", ".join(map(str, queries)) if len(queries) > 1
+                  else f"For the query at position {queries[0]}")
+                 + ": which position does the query point at, and which token answers it?"),
         )
 
         def read(value: int | str) -> tuple:
@@ -278,7 +281,7 @@ class MergePosition(Family):
         )
         distractors = tuple(Distractor(read(value), mistake, value) for value, mistake in made)
         steps = [
-            step("Shift matrix: W_Q moves the one-hot of position p to p" + f"{offset:+d}.",
+            step(f"Shift matrix: W_Q moves the one-hot of position p to {shifted('p', offset)}.",
                  Display(seq(sym("W", "Q"), "=", mat(shift)))),
             step("Score rows of the queries (columns are key positions).",
                  labelled_matrix(s, [f"Q_{p}" for p in queries], range(n), "query \\ key")),

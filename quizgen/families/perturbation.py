@@ -10,7 +10,7 @@ import numpy as np
 
 from quizgen.model import mistakes
 from quizgen.math.attention import block_selector, embeddings
-from quizgen.model.content import Display, Inline, format_number, mat, num, para, seq, step, sym, table
+from quizgen.model.content import Display, Inline, fixed, format_number, mat, num, para, seq, step, sym, table
 from quizgen.model.family import Family
 from quizgen.families.common import dag_from, describe_graph, draw_dag, graph_figure, max_children, selector_matrix
 from quizgen.math.graphs import Dag
@@ -265,7 +265,7 @@ class PerturbSourceTarget(Family):
             para("Compute the baseline score and both perturbed scores (one side at a time; the other side is "
                  "untouched). As in the paper, an operation depends on a side when the unscaled score drops by "
                  f"more than √d/10, where d = {d} is the width of the attention input (the embedding vectors): "
-                 f"√{d}/10 = {threshold:.3f}."),
+                 f"√{d}/10 = {fixed(threshold, 3)}."),
         )
         distractors = self._distractors(dag, inputs, emb, s, w_q, w_k, threshold, case)
 
@@ -298,16 +298,17 @@ class PerturbSourceTarget(Family):
                 para(f"The cell multiplies the query's entry for vertex {i} with the key's; the bit for {zeroed} "
                      f"meets a 0 in K_{i}, so removing it leaves the score at {format_number(s.target)}. This test "
                      f"cannot attribute the operation; zeroing the feature the cell matches on ('frontier contains "
-                     f"{i}') would drop it to 0, as in seed 000."),
+                     f"{i}') would drop it to 0."),
             ))
         steps.append(step(
-            f"Compare each drop with √d/10 = √{d}/10 = {threshold:.3f} (d is the embedding width, not the "
+            f"Compare each drop with √d/10 = √{d}/10 = {fixed(threshold, 3)} (d is the embedding width, not the "
             f"{n} slots).",
-            para(f"Source drop {s.baseline - s.source:.3f}, target drop {s.baseline - s.target:.3f}: ",
-                 verdict_words(source_dep, target_dep), ". ", self._conclusion(i, zeroed, right, case)),
+            para(f"Source drop {format_number(s.baseline - s.source)}, target drop "
+                 f"{format_number(s.baseline - s.target)}: ", verdict_words(source_dep, target_dep), ". ",
+                 self._conclusion(i, zeroed, right, case, s.baseline - s.source, s.baseline - s.target)),
         ))
         answer = (para(*self._option(i, j, right), "."),
-                  para(f"(d = {d}, so the threshold is √{d}/10 = {threshold:.3f}.)"))
+                  para(f"(d = {d}, so the threshold is √{d}/10 = {fixed(threshold, 3)}.)"))
         return Solution(truth, prompt, task, answer, tuple(steps),
                         ("What are ", seq(sym("Q", j), "cdot", sym("K", i)), ", ",
                          seq(sym("Q", j), "cdot", tilde_k), " and ", seq(tilde_q, "cdot", sym("K", i)),
@@ -346,7 +347,7 @@ class PerturbSourceTarget(Family):
         return tuple(Distractor(self._option(i, j, value), mistake, value) for value, mistake in made)
 
     @staticmethod
-    def _conclusion(i: int, zeroed: int, right: list, case: str) -> str:
+    def _conclusion(i: int, zeroed: int, right: list, case: str, source_drop: float, target_drop: float) -> str:
         source_dep, target_dep = right[3], right[4]
         if case == NON_EDGE_CELL:
             return "The cell never fires, so there is nothing to attribute."
@@ -356,5 +357,8 @@ class PerturbSourceTarget(Family):
         if case == UNRELATED_FEATURE and source_dep:
             return (f"The identity '{i}' lives in the source embedding; zeroing the unrelated bit for {zeroed} "
                     "says nothing about the target.")
-        return ("The drops are real but not above √d/10, so by the paper's rule this operation is not a "
-                "dependency on either side.")
+        real = [side for side, drop in (("source", source_drop), ("target", target_drop)) if drop > 0]
+        dropped = ("Neither score drops" if not real else
+                   "Both drops are real but neither is above √d/10" if len(real) == 2 else
+                   f"The {real[0]} drop is real but not above √d/10; the other score does not drop")
+        return f"{dropped}, so by the paper's rule this operation is not a dependency on either side."

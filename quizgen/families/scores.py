@@ -9,7 +9,7 @@ import numpy as np
 
 from quizgen.model import mistakes
 from quizgen.math.attention import attended, block_selector, embeddings, project, scores, softmax
-from quizgen.model.content import Display, Frac, Mat, call, Sqrt, Word, mat, num, para, seq, step, sym, table
+from quizgen.model.content import Display, Frac, Mat, call, Sqrt, Word, fixed, mat, num, para, seq, step, sym, table
 from quizgen.model.family import Family, Redraw
 from quizgen.families.common import (
     CONVENTION, dag_from, dag_inputs, describe_graph, draw_dag, embedding_rows, graph_figure,
@@ -271,7 +271,7 @@ def wrong_zero_row_weight(s: np.ndarray, logits: np.ndarray, source: int) -> lis
 def weights_option(weights: np.ndarray) -> Mat:
     """Weights as a multiple-choice option: every entry with exactly 3 decimals (0.000, 1.000, 0.250),
     so no option stands out by its digits, as a hard argmax's bare [0 1 0] would."""
-    return Mat((tuple(Word(f"{w:.3f}") for w in weights),))
+    return Mat((tuple(Word(fixed(w, 3)) for w in weights),))
 
 
 # Per level: tokens, lowest and highest score, magnitudes, d_k values (None: no scaling),
@@ -355,7 +355,8 @@ class QKSoftmax(Family):
                  ". Softmax runs over the row (over the sources)."),
         )
         task = (
-            para("Give the attention weights (3 decimals) and the source attended to, if one stands out."),
+            para("Give the attention weights (3 decimals) and the source attended to: the one with the highest "
+                 "weight, or none when the highest is shared."),
         )
         source = inputs.get("source")
         if source is None:
@@ -369,15 +370,15 @@ class QKSoftmax(Family):
             # it out knowing nothing; asked for one source's weight, 0.000 is a possible answer.
             question = f"What weight does source {source} get?"
             value = float(w[source])
-            choice = (f"{value:.3f}",)
-            distractors = tuple(Distractor((f"{v:.3f}",), m, v) for v, m in wrong_zero_row_weight(s, logits, source))
+            choice = (fixed(value, 3),)
+            distractors = tuple(Distractor((fixed(v, 3),), m, v) for v, m in wrong_zero_row_weight(s, logits, source))
         exps = np.exp(logits - logits.max())
         reading = _reading(s, w, top)
         steps = (
             step("Logits: multiply the scores by c" + ("" if d_k is None else " and divide by √d_k") + ".",
                  Display(seq(sym("z"), "=", mat(logits)))),
             step("Exponentiate (after subtracting the largest logit, which changes nothing) and normalise. "
-                 "A score of 0 still gives e^0 = 1, not 0.",
+                 "A score of 0 is not 'no weight': before the shift it gives e^0 = 1, not 0.",
                  Display(seq(call("exp", mat(logits - logits.max())), "=", mat(exps), ",", Word("sum"), "=", num(exps.sum())))),
             step("Weights: each exponential over the sum; they add up to 1.", Display(seq(sym("a"), "=", mat(w)))),
             step("Read the result.", para(reading)),
@@ -393,9 +394,9 @@ class QKSoftmax(Family):
 def _reading(s: np.ndarray, w: np.ndarray, top: int | None) -> str:
     if not s.any():
         return ("Trap: an all-zero row (a sink's raw scores) is not 'attend to nobody': softmax makes it uniform, "
-                f"1/{len(s)} = {1 / len(s):.3f} each, whatever c and d_k are.")
+                f"1/{len(s)} = {fixed(1 / len(s), 3)} each, whatever c and d_k are.")
     if top is None:
         tied = [str(i) for i in np.flatnonzero(np.isclose(w, w.max()))]
         return (f"The top score is shared by sources {', '.join(tied)}: the weight splits evenly between them "
-                f"({w.max() * 100:.1f} % each), so no single source is attended to.")
-    return f"Source {top} is attended to, with {w[top] * 100:.1f} % of the weight."
+                f"({fixed(w.max() * 100, 1)} % each), so no single source is attended to.")
+    return f"Source {top} is attended to, with {fixed(w[top] * 100, 1)} % of the weight."

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from quizgen.model.content import MINUS, fixed
 from quizgen.model.problem import Solution
 
 # kinds a card can ask to be typed: short, one line, exact
@@ -96,8 +97,7 @@ def typed_instruction(form: dict[str, Any], decimals: int | None, avoid: str, pe
 def _typed_number(value: float, decimals: int | None) -> str:
     if decimals is None and float(value).is_integer():
         return str(int(value))
-    text = f"{value:.{3 if decimals is None else decimals}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
+    return fixed(value, 3 if decimals is None else decimals).replace(MINUS, "-")  # typed with the keyboard's minus
 
 
 def _how(form: dict[str, Any], decimals: int | None, percent: bool) -> str:

@@ -372,6 +372,28 @@ def step(title: str, *blocks: Block) -> Step:
 MINUS = "\u2212"  # the true minus sign; a hyphen-minus is for words such as "pre-softmax"
 
 
+def _half_up_units(magnitude: float, digits: int) -> int:
+    """``magnitude`` (≥ 0) in units of the last decimal, a half rounded up, as by hand:
+    0.3125 → 313 thousandths (Python's rounding gives 312, to even). A value within
+    floating-point noise of a half counts as the half: 0.0375, stored as 0.03749999…, and
+    2.675 (2.67499999…) round up as a student rounds them."""
+    scaled = magnitude * 10 ** digits
+    return math.floor(scaled + 0.5 + max(1e-9, 1e-12 * scaled))
+
+
+def _decimals(magnitude: float, digits: int) -> str:
+    """``magnitude`` (≥ 0) with exactly ``digits`` decimals, a half rounded up."""
+    units = str(_half_up_units(magnitude, digits)).rjust(digits + 1, "0")
+    return units if digits == 0 else f"{units[:-digits]}.{units[-digits:]}"
+
+
+def round_half_up(value: float, digits: int) -> float:
+    """``value`` rounded to ``digits`` decimals as ``format_number`` prints it (a half away
+    from zero): two numbers print alike exactly when their rounded values are equal."""
+    units = _half_up_units(abs(value), digits)
+    return (-units if value < 0 else units) / 10 ** digits + 0.0
+
+
 def format_number(value: float, digits: int = 3, *, fixed: bool = False, bound: bool = False) -> str:
     """The one rule for printing a number, in every output.
 
@@ -379,7 +401,8 @@ def format_number(value: float, digits: int = 3, *, fixed: bool = False, bound: 
     zeros dropped unless ``fixed`` (``0.5``, or ``0.500`` in a matrix that has decimals).
     Never e-notation: a non-zero value too small for ``digits`` decimals prints as
     ``0.000`` (so it does not read as an exact 0), or as ``< 0.001`` with ``bound``.
-    Negative numbers take the true minus sign; ``−0`` prints as ``0``.
+    Negative numbers take the true minus sign; ``−0`` prints as ``0``. A half rounds away
+    from zero, as by hand (0.3125 → 0.313).
     """
     if not math.isfinite(value):
         raise ValueError(f"cannot print {value!r} as a number")
@@ -390,7 +413,7 @@ def format_number(value: float, digits: int = 3, *, fixed: bool = False, bound: 
         if abs(value - whole) < 1e-9:  # _whole, written out: this runs for every number printed
             whole = int(whole)
             return f"{MINUS}{-whole}" if whole < 0 else str(whole)
-    text = "%.*f" % (digits, abs(value))
+    text = _decimals(abs(value), digits)
     if not text.strip("0."):  # every digit is 0
         if bound and value > 0:
             return f"< 0.{'0' * (digits - 1)}1" if digits > 0 else "< 1"
@@ -398,6 +421,12 @@ def format_number(value: float, digits: int = 3, *, fixed: bool = False, bound: 
     if not fixed and "." in text:
         text = text.rstrip("0").rstrip(".")
     return MINUS + text if value < 0 else text
+
+
+def fixed(value: float, digits: int = 3) -> str:
+    """``value`` with exactly ``digits`` decimals, trailing zeros kept (``0.500``): prose's
+    counterpart of a number in a matrix, by the same rule as every printed number."""
+    return format_number(value, digits, fixed=True)
 
 
 def format_percent(fraction: float, *, bound: bool = False) -> str:

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from quizgen.model.content import round_half_up
 from quizgen.model.problem import Problem, Solution
 from quizgen.render.text import inline
 from quizgen.model.seeding import problem_rng
@@ -89,7 +90,7 @@ def printed(value: Any, decimals: int | None) -> Any:
         if set(map(type, value)) <= _FLOAT:  # every item a float (also an empty list)
             if decimals is None:
                 return tuple([v + 0.0 for v in value])
-            return tuple([round(v, decimals) + 0.0 for v in value])
+            return tuple([round_half_up(v, decimals) for v in value])
         return tuple([printed(v, decimals) for v in value])
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
@@ -103,7 +104,7 @@ def printed(value: Any, decimals: int | None) -> Any:
 def _printed_number(value: float, decimals: int | None) -> float:
     number = float(value)
     if decimals is not None:
-        number = round(number, decimals)
+        return round_half_up(number, decimals)
     return number + 0.0  # -0.0 prints as 0
 
 
