@@ -9,7 +9,9 @@ import numpy as np
 
 from quizgen.model import mistakes
 from quizgen.math.attention import attention_forward, softmax
-from quizgen.model.content import Display, Frac, heatmap, Sqrt, Word, format_percent, mat, num, para, seq, step, sym, table
+from quizgen.model.content import (
+    Display, Frac, heatmap, Num, Sqrt, Word, fixed, format_number, format_percent, mat, para, seq, step, sym, table,
+)
 from quizgen.model.family import Family, Redraw
 from quizgen.families.scores import weights_option
 from quizgen.model.problem import Distractor, Solution
@@ -83,6 +85,39 @@ def linear_score_entries(n: int, heads: int) -> int:
 HEAD_COUNTS = (1, 2, 3, 4, 6, 8, 12, 16)
 HEAD_WIDTHS = (4, 6, 8, 10, 12, 16, 20, 24, 32, 40, 48, 64, 80, 96, 128)
 SHAPE_ASKS = {"easy": "Z", "medium": "parameters", "hard": "score_entries"}
+# The work each ask (one per level) sets, beyond the shapes of one head that every level asks for.
+COUNTS_PARAMETERS = frozenset({"parameters", "score_entries"})
+COUNTS_SCORE_ENTRIES = frozenset({"score_entries"})
+
+
+def heads_text(h: int) -> str:
+    """``1 head`` or ``12 heads``."""
+    return f"{h} head" if h == 1 else f"{h} heads"
+
+
+def shapes_task(ask: str) -> str:
+    """The task of a level: the shapes of one head (easy); also the parameter count (medium); also the
+    score entries of all heads and how they grow with n (hard)."""
+    shapes = "the shapes (rows × columns) of X, W_Q, W_K, W_V, Q, K, V, the scores, A and Z for one head"
+    parameters = "the number of parameters in W_Q, W_K and W_V over all heads (no biases)"
+    entries = ("the number of attention-score entries all heads hold for this sequence, with what doubling n "
+               "does to it")
+    if ask in COUNTS_SCORE_ENTRIES:
+        return f"Give {shapes}; {parameters}; and {entries}."
+    if ask in COUNTS_PARAMETERS:
+        return f"Give {shapes}, and {parameters}."
+    return f"Give {shapes}."
+
+
+def output_width_text(n: int, d_model: int, d_k: int, h: int) -> str:
+    """Why one head's Z is n × d_k. The contrast with n × d_model (the output-width trap) is drawn
+    only where the two differ, i.e. with more than one head; with one head d_k = d_model."""
+    if h == 1:
+        return (f"With a single head, d_k = d_model / h = {d_model} / 1 = {d_k}: the head's Z = A·V is "
+                f"n × d_k = {n} × {d_k}, as wide as X.")
+    return (f"Each of the h = {h} heads projects to d_k = d_model / h = {d_model} / {h} = {d_k} dimensions, so one "
+            f"head's Z = A·V is n × d_k = {n} × {d_k}, not n × d_model = {n} × {d_model}: only the {h} heads' "
+            f"outputs side by side (concatenated) are d_model = {d_model} wide.")
 
 
 class AttentionShapes(Family):
@@ -93,9 +128,9 @@ class AttentionShapes(Family):
     title = "Shapes in attention"
     tags = ("topic::attention", "seed::001")
     levels = {
-        "easy": "1-16 heads with d_k = d_head = d_model / h: the shape of one head's output Z",
-        "medium": "2-16 heads with d_k = d_model / h: the projection parameters of all heads",
-        "hard": "2-16 heads: how many score entries all heads hold, and the O(n²) growth",
+        "easy": "1-16 heads with d_k = d_head = d_model / h: the shapes of one head (multiple choice: Z's)",
+        "medium": "2-16 heads with d_k = d_model / h: the shapes, and the projection parameters of all heads",
+        "hard": "2-16 heads: also how many score entries all heads hold, and the O(n²) growth",
     }
     input_keys = ("n", "d_model", "d_k", "heads")
     truth_keys = ("shapes", "d_head")
@@ -119,16 +154,14 @@ class AttentionShapes(Family):
         if d_k * h != d_model:
             raise ValueError(f"d_k = {d_k} is not d_model / h = {d_model} / {h}")
         shapes = shapes_of(n, d_model, d_k)
-        parameters, entries = 3 * d_model * d_k * h, h * n * n
+        parameters, entries, doubled = 3 * d_model * d_k * h, h * n * n, h * (2 * n) ** 2
         truth = {"shapes": shapes, "d_head": d_model / h, "parameters": parameters, "score_entries": entries}
         prompt = (
-            para(f"n = {n} tokens, d_model = {d_model}, h = {h} head(s); each head projects to "
+            para(f"n = {n} tokens, d_model = {d_model}, h = {heads_text(h)}; each head projects to "
                  f"d_k = d_head = d_model / h = {d_k}."),
             ROW_CONVENTION,
         )
-        task = (para("Give the shapes of X, W_Q, W_K, W_V, Q, K, V, the scores, A and Z for one head; "
-                     "d_head = d_model / h; the parameters of W_Q, W_K, W_V over all heads; and the number of "
-                     "score entries over all heads."),)
+        task = (para(shapes_task(ask)),)
         if ask == "Z":
             question = "What is the shape of one head's output Z = A·V?"
             value = shapes["Z"]
@@ -160,21 +193,33 @@ class AttentionShapes(Family):
             ["A", shape_text(shapes["A"]), "softmax keeps the shape"],
             ["Z = A·V", shape_text(shapes["Z"]), "(n × n)·(n × d_k)"],
         ]
-        steps = (
+        steps = [
             step("Shapes of one head (rows × columns).", table(["object", "shape", "why"], shape_rows)),
-            step("Heads.", para(f"d_head = d_model / h = {d_model} / {h} = {d_k}: each head works in d_k = "
-                                f"{d_k} dimensions, so its Z is n × d_k, not n × d_model; W_Q, W_K, W_V of all "
-                                f"heads: 3 · {d_model} · {d_k} · {h} = {parameters:,} parameters.")),
-            step("Quadratic cost.", para(f"Each head has an n × n = {n * n:,} score matrix; all heads {entries:,}. "
-                                         "Doubling n multiplies this by 4: attention is O(n²).")),
-        )
-        answer = (
-            table(["object (one head)", "shape"], [row[:2] for row in shape_rows]),
-            para(f"d_head = {d_k}; parameters of W_Q, W_K, W_V over all {h} head(s): {parameters:,}; "
-                 f"score entries over all heads: {entries:,}."),
-        )
+            step("The width of one head's output.", para(output_width_text(n, d_model, d_k, h))),
+        ]
+        answer = [para("Shapes of one head (rows × columns):"),
+                  table(["object (one head)", "shape"], [row[:2] for row in shape_rows])]
+        if ask in COUNTS_PARAMETERS:
+            per_head = 3 * d_model * d_k
+            steps.append(step("Parameters: every head has its own W_Q, W_K and W_V.", para(
+                f"One head: 3 · d_model · d_k = 3 · {d_model} · {d_k} = {per_head:,}; all {heads_text(h)}: "
+                f"3 · {d_model} · {d_k} · {h} = {parameters:,}. Since h · d_k = d_model, that is 3 · d_model² = "
+                f"3 · {d_model}² = {3 * d_model * d_model:,}, as many as one head of the full width d_model, "
+                "not h times that.")))
+            answer.append(para(f"Parameters of W_Q, W_K and W_V over all {heads_text(h)}: "
+                               f"3 · {d_model} · {d_k} · {h} = {parameters:,}."))
+        if ask in COUNTS_SCORE_ENTRIES:
+            steps.append(step("Quadratic cost: every query is scored against every key.", para(
+                f"Each head has an n × n = {n} × {n} = {n * n:,} score matrix (n², not the n × d_k entries of Q); "
+                f"all {heads_text(h)}: h · n² = {h} · {n * n:,} = {entries:,}. Doubling n to {2 * n:,} gives "
+                f"{h} · {2 * n:,}² = {doubled:,}, {doubled // entries} times as many: attention is O(n²) "
+                "in the sequence length.")))
+            answer.append(para(f"Score entries over all {heads_text(h)}: h · n² = {h} · {n}² = {entries:,}. They grow "
+                               f"as O(n²): doubling n to {2 * n:,} gives {doubled:,}, {doubled // entries} times as "
+                               "many."))
         entry = [["rows", "number"], ["columns", "number"]] if isinstance(value, list) else None
-        return Solution(truth, prompt, task, answer, steps, (question,), choice, distractors, value, None, entry)
+        return Solution(truth, prompt, task, tuple(answer), tuple(steps), (question,), choice, distractors, value,
+                        None, entry)
 
 
 FORWARD_LEVELS = {"easy": (2, 2, 2, False), "medium": (3, 3, 2, True), "hard": (4, 3, 4, True)}
@@ -387,10 +432,40 @@ def possible_share(percent: float, decimals: int, ask: str, n: int) -> bool:
 
 def sharp_option(value: float, decimals: int | None) -> str:
     """An option as printed: a percentage with ``decimals`` decimals, or a whole strength."""
-    return str(value) if decimals is None else f"{value:.{decimals}f} %"
+    return str(value) if decimals is None else f"{fixed(value, decimals)} %"
 
 
 WANTED_SHARES = (0.8, 0.85, 0.9, 0.95, 0.98, 0.99)
+
+
+# Decimals of the shares in the worked steps: those of the key's percentages (89.0 % is 0.890, 2.75 % is 0.0275).
+TARGET_DIGITS, LEAK_DIGITS = SHARP_DECIMALS["target"] + 2, SHARP_DECIMALS["leak"] + 2
+
+
+def share_texts(logit: float, n: int) -> tuple[str, str]:
+    """The target's share e^z/(e^z + n − 1) and each leak 1/(e^z + n − 1) for the logit z, as the
+    worked steps print them (trailing zeros kept: 0.890, not 0.89)."""
+    return fixed(target_share(logit, n), TARGET_DIGITS), fixed(1 / (math.exp(logit) + n - 1), LEAK_DIGITS)
+
+
+def logit_text(logit: float, decimals: int) -> tuple[str, str]:
+    """The relation and the number that step 1 writes after c/√d_k: "= 2.5" when the logit has at
+    most ``decimals`` decimals, else "≈ 3.479" with all ``decimals`` decimals (trailing zeros kept)."""
+    if abs(logit - round(logit, decimals)) < 1e-12:
+        return "=", format_number(logit, decimals)
+    return "≈", fixed(logit, decimals)
+
+
+def logit_decimals(logit: float, n: int) -> int:
+    """How many decimals the worked steps print the logit c/√d_k with: 3, or more where the formulas
+    written with the logit to 3 decimals would not give the shares that the exact logit gives. E.g.
+    16/√24 = 3.265986 with 7 tokens: each leak is 0.0310502 (0.0311), but 1/(e^3.266 + 6) = 0.0310498
+    (0.0310), so the logit is printed as 3.26599. Every printed formula is then true at its printed
+    precision, and gives what the key says."""
+    for decimals in range(3, 12):
+        if share_texts(float(logit_text(logit, decimals)[1]), n) == share_texts(logit, n):
+            return decimals
+    raise ValueError(f"no precision of the logit {logit!r} reproduces its shares")
 
 
 class AttentionSharp(Family):
@@ -449,7 +524,7 @@ class AttentionSharp(Family):
         # the keys are shown with their strength c, so the question says c is to be changed
         strength_question = None if wanted is None else (
             f"The keys above have c = {c}. With the same n and d_k, what is the smallest whole key strength c "
-            f"that puts at least {wanted:.0%} on the target?")
+            f"that puts at least {format_number(100 * wanted)} % on the target?")
         extra = "" if wanted is None else " " + strength_question
         task = (para("What share of its attention does each token put on its target, and what leaks to each "
                      "other token?" + extra),)
@@ -469,26 +544,30 @@ class AttentionSharp(Family):
             v = wrong[ask] if ask == "strength" else as_percent(wrong[ask])
             if decimals is None or possible_share(v, decimals, ask, n):
                 distractors.append(Distractor((sharp_option(v, decimals),), mistake, v))
+        relation, z = logit_text(logit, logit_decimals(logit, n))
+        shown = float(z)  # the logit as printed: step 2's formulas are evaluated with it
+        leak_text = share_texts(shown, n)[1]  # the same as the exact logit's (logit_decimals)
         steps = [
             step("Each row has one logit c/√d_k at the target and 0 elsewhere (the query is one-hot, so it picks "
-                 "out one key's strength).", para(f"c/√d_k = {c}/√{d_k} = {logit:.3f}.")),
+                 "out one key's strength).", para(f"c/√d_k = {c}/√{d_k} {relation} {z}.")),
             step("Softmax of that row: the n − 1 = " + f"{n - 1} other tokens each contribute e^0 = 1 to the sum.",
-                 Display(seq(Word("target"), "=", Frac(sym("e", sup=f"{logit:.3g}"),
-                                                        seq(sym("e", sup=f"{logit:.3g}"), "+", n - 1)),
-                             "approx", num(target_weight))),
-                 para(f"Each other token gets 1/(e^{logit:.3g} + {n - 1}) ≈ {truth['other_weight']:.4f}.")),
+                 Display(seq(Word("target"), "=", Frac(sym("e", sup=z), seq(sym("e", sup=z), "+", n - 1)),
+                             "approx", Num(target_share(shown, n), TARGET_DIGITS, fixed=True))),
+                 para(f"Each other token gets 1/(e^{z} + {n - 1}) ≈ {leak_text}.")),
             step("The whole pattern.", Display(seq(sym("A"), "approx", mat(a))),
                  heatmap(a, labels, "sharp attention pattern")),
         ]
         if wanted is not None:
             bound = strength_bound(wanted, n, d_k)
             steps.append(step("Solve for the strength, then round up (a smaller c falls short).", para(
-                f"exp(c/√d_k)/(exp(c/√d_k) + {n - 1}) ≥ {wanted} ⇔ "
-                f"c ≥ √{d_k}·ln({wanted}·{n - 1}/{1 - wanted:.2f}) "
-                f"= {bound:.3f}, so c = {truth['min_strength']}.")))
-        tail = "" if wanted is None else f"; at least {wanted:.0%} on the target needs c ≥ {truth['min_strength']}"
-        answer = (para(f"Every token puts {format_percent(target_weight)} on its target and "
-                       f"{100 * truth['other_weight']:.2f} % on each of the {n - 1} other tokens{tail}."),
+                f"exp(c/√d_k)/(exp(c/√d_k) + {n - 1}) ≥ {fixed(wanted, 2)} ⇔ "
+                f"c ≥ √{d_k}·ln({fixed(wanted, 2)}·{n - 1}/{fixed(1 - wanted, 2)}) "
+                f"≈ {fixed(bound)}, so c = {truth['min_strength']}.")))
+        tail = ("" if wanted is None else
+                f"; at least {format_number(100 * wanted)} % on the target needs c ≥ {truth['min_strength']}")
+        leak_percent = fixed(100 * truth["other_weight"], SHARP_DECIMALS["leak"])
+        answer = (para(f"Every token puts {format_percent(target_weight)} on its target and {leak_percent} % on each "
+                       f"of the {n - 1} other tokens{tail}."),
                   Display(seq(sym("A"), "approx", mat(a))))
         return Solution(truth, prompt, task, answer, tuple(steps), (question,), (sharp_option(value, decimals),),
                         tuple(distractors), value, decimals, percent=decimals is not None)

@@ -66,7 +66,7 @@ class MergeReachable(Family):
     levels = {
         "easy": "a path of 3-5 edges with at most one vertex hanging off it",
         "medium": "a longest path of 4-6 edges with a branching vertex",
-        "hard": "a longest path of 5-9 edges, where ceil(log2 L) and L − 1 are far apart",
+        "hard": "a longest path of 5-9 edges: L − 1 grows well past ceil(log2 L) (4 against 3 at L = 5, 8 against 4 at L = 9)",
     }
     input_keys = ("vertices", "edges")
     truth_keys = ("rounds", "rounds_needed", "longest_path")

@@ -80,7 +80,7 @@ class QKScores(Family):
     tags = ("topic::qk", "seed::000", "seed::001")
     levels = {
         "easy": "3-4 vertices, column vectors, each vertex has at most one child",
-        "medium": "4-6 vertices in row-vector convention, a vertex whose two children tie",
+        "medium": "4-6 vertices in row-vector convention, a vertex whose children (two or more) tie",
         "hard": "5-7 vertices whose embeddings carry a position block the selectors must skip",
     }
     input_keys = ("slots", "edges", "embeddings", "W_Q", "W_K", "convention")

@@ -117,7 +117,7 @@ class SearchTokens(Family):
     levels = {
         "easy": "the goal 1-2 edges away, one dead-end branch, little padding",
         "medium": "the goal 2-4 edges away, one or two dead ends up to 3 deep, more padding",
-        "hard": "the goal 3-5 edges away, dead ends up to 5 deep, sometimes a second, longer useful branch",
+        "hard": "the goal 3-5 edges away, dead ends up to 5 deep, in about half the problems a second, longer useful branch",
     }
     input_keys = ("edges", "start", "goal", "n")
     truth_keys = ("tokens", "useful", "lookahead")
