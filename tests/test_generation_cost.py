@@ -6,6 +6,7 @@ as the plain rule does, and the parallel export's main process takes back queued
 from __future__ import annotations
 
 import pickle
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pytest
@@ -101,12 +102,14 @@ def test_remembered_number_texts_follow_the_rule():
 
 
 def reference_printed(value, decimals):
-    """The rule written plainly: numbers rounded (when decimals are given), -0 as 0,
-    sequences as tuples, mappings as sorted pairs; other values as they are."""
+    """The rule written plainly: numbers rounded (when decimals are given) a half up, as
+    the decimal a student reads (0.5 -> 1, 0.0375 -> 0.038), -0 as 0, sequences as tuples,
+    mappings as sorted pairs; other values as they are."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, (int, float, np.integer, np.floating)):
-        number = float(value) if decimals is None else round(float(value), decimals)
+        number = float(value) if decimals is None else float(
+            Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
         return 0.0 if number == 0 else number
     if isinstance(value, dict):
         return tuple(sorted((k, reference_printed(v, decimals)) for k, v in value.items()))
@@ -121,6 +124,7 @@ def reference_printed(value, decimals):
     np.array([[0.33333, -0.0]]),
     -0.0,
     [],
+    [0.0375, -0.3125, 2.5, 0.0625],  # halves, and a binary value just below one (0.0375)
 ])
 @pytest.mark.parametrize("decimals", [None, 0, 3])
 def test_printed_fast_paths_agree_with_the_plain_rule(value, decimals):

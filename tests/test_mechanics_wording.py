@@ -171,3 +171,12 @@ def test_sharp_strength_step_prints_the_wanted_share_one_way():
         assert int(c) == math.ceil(float(bound)) == p.truth["min_strength"], p.id
         wanted_seen.add(wanted)
     assert 0.9 in wanted_seen and 0.8 in wanted_seen  # the shares whose 2-decimal form has a trailing zero
+
+
+def test_sharp_easy_asks_for_the_share_only():
+    """Easy computes the target's share; medium and hard also the leak (a second formula), so
+    the levels differ in the work as well as in d_k."""
+    for seed in range(30):
+        tasks = {level: text.blocks(sharp(seed, level).solution.task) for level in LEVELS}
+        assert "leaks" not in tasks["easy"], seed
+        assert "what leaks to each other token" in tasks["medium"] and "what leaks" in tasks["hard"], seed

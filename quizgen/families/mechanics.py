@@ -526,8 +526,9 @@ class AttentionSharp(Family):
             f"The keys above have c = {c}. With the same n and d_k, what is the smallest whole key strength c "
             f"that puts at least {format_number(100 * wanted)} % on the target?")
         extra = "" if wanted is None else " " + strength_question
-        task = (para("What share of its attention does each token put on its target, and what leaks to each "
-                     "other token?" + extra),)
+        # easy asks for the target's share only; medium and hard also for the leak, the second formula
+        leak = "" if ask == "target" else ", and what leaks to each other token"
+        task = (para(f"What share of its attention does each token put on its target{leak}?" + extra),)
         if ask == "strength":
             question = strength_question
             value = truth["min_strength"]
