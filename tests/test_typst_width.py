@@ -7,13 +7,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import numpy as np
 import pytest
 import typst
 
 from quizgen.decks import Section
 from quizgen.families import FAMILIES
+from quizgen.model.content import Word, call, mat, num, seq, sym
 from quizgen.model.family import LEVELS
 from quizgen.render import typst_width
+from quizgen.render.typst import display_forms, math as typst_math
 from quizgen.writers.sheets import make_sheet, typst_source, typst_workspace
 
 FITTED = "#let fitted(form) = layout(_ => form)"  # as in templates/sheet/sheet.typ
@@ -48,3 +51,18 @@ def test_the_check_sees_a_bound_that_is_too_small(monkeypatch):
     monkeypatch.setattr(typst_width, "OP_EM", 0.05)
     monkeypatch.setattr(typst_width, "MAT_GAP_EM", 0.0)
     assert max(fitted_shares("hard", 27)) > 1
+
+
+def test_a_broken_display_keeps_each_formula_with_its_relation():
+    """scores = M, A ≈ M, Z ≈ M too wide for one line: one formula per line, aligned on the
+    relations. It used to set "A" alone on a line and "≈ M" under it (attention.forward's
+    hard key); a formula that surely fits the line (sum = 1.106) is never split."""
+    m = mat(np.arange(16).reshape(4, 4) / 7)
+    node = seq(Word("scores"), "=", m, ",", sym("A"), "approx", m, ",", sym("Z"), "approx", m)
+    matrix = typst_math(m)
+    assert display_forms(node)[1] == (f'$ "scores" & = {matrix} \\ A & approx {matrix} \\ Z & approx {matrix} $')
+    aligned = [form for form in display_forms(node) if "&" in form]
+    assert aligned and all(not {"& A", "& Z"} & set(form.strip("$ ").split(" \\ ")) for form in aligned)
+    long = seq(call("exp", mat(np.arange(8) / 3 - 3)), "=", mat(np.arange(8) / 9), ",", Word("sum"), "=", num(1.106))
+    for form in display_forms(long, line_pt=450.0)[1:]:
+        assert '"sum" = 1.106' in form or '"sum" & = 1.106' in form, form

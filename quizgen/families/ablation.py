@@ -150,11 +150,12 @@ class AblationThreshold(Family):
             scores[np.triu_indices(n, 1)] = -np.inf
             made.insert(0, (threshold_scores(scores, tau), mistakes.THRESHOLD_SCORES))
         distractors = tuple(Distractor(self._option(*value), mistake, value) for value, mistake in made)
-        last = [i for i in range(n) if pattern[end, i] >= tau]
+        above = [[i for i in range(n) if pattern[j, i] >= tau] for j in range(n)]
+        last = above[end]
         steps = [
             step("Scan each row (target) for cells ≥ τ; a cell (j, i) is the edge i → j.",
-                 para(" ".join(f"row {j}: sources {[i for i in range(n) if pattern[j, i] >= tau]};"
-                               for j in range(n)))),
+                 para("; ".join(f"row {j}: sources {row}" if row else f"row {j}: none" for j, row in enumerate(above))
+                      + ".")),
             step("Edges.", para(edge_text(edges))),
         ]
         if "scores" in inputs:

@@ -17,7 +17,7 @@ from quizgen.model.problem import Distractor, Solution
 BLOCK_TEXT = {
     "identity": "identity one-hot over the slots",
     "frontier": "frontier multi-hot over the slots (frontier = the direct children)",
-    "position": "position one-hot over the positions 0..max",
+    "position": "position one-hot over the positions, from 0 to the largest position given",
 }
 
 

@@ -170,9 +170,9 @@ class Rotation(Family):
                            "λ²·(cos α(n − 1)·cos αm + sin α(n − 1)·sin αm) = λ²·cos(α(n − 1 − m))."))
         steps = (
             derive,
-            step("Scores per position.", table(["m", *map(str, positions)], [["α(n − 1 − m) in °",
-                                               *(num(deg * (n - 1 - m)) for m in positions)],
-                                              ["score", *(num(v) for v in s)]])),
+            step("Scores per position: the angle α(n − 1 − m) in degrees, and λ²·cos of it.",
+                 table(["m", *map(str, positions)], [["angle (°)", *(num(deg * (n - 1 - m)) for m in positions)],
+                                                     ["score", *(num(v) for v in s)]])),
             step(f"Softmax of the logits c·score (c = {c:g}), in percent.",
                  table(["m", *map(str, positions)], [["logit", *(num(v) for v in c * s)],
                                                      ["weight (%)", *(fixed(100 * v, 1) for v in w)]])),

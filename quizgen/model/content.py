@@ -469,11 +469,18 @@ def prose_text(text: str) -> str:
     return _HYPHEN_MINUS.sub(MINUS, text) if "-" in text else text
 
 
+# a binary operator between two terms in prose ("n − 1", "n × d_model", "13 → 8"), whose
+# spaces a typeset line must not break at
+_SPACED_OPERATOR = re.compile(r"(?<=\S) ([−×·+→]) (?=\S)")
+
+
 def prose(text: str) -> tuple[Inline, ...]:
     """Prose split into text and math: ``W_Q``, ``d_k``, ``W_net1``, ``x_jᵀ``, ``K̃_i``,
     ``√d_k``, ``‖L·R‖_F`` and a power with a plain exponent (``e^0``, ``2^r``,
     ``e^-1.5``) become math nodes, everything else stays text (with ``prose_text``). A
-    power of a bracketed exponent (``e^(c/√d)``) stays text."""
+    power of a bracketed exponent (``e^(c/√d)``) stays text. The spaces around a binary
+    operator become no-break spaces, so a line never ends in "n −" with "1" on the next."""
+    text = _SPACED_OPERATOR.sub("\u00a0\\1\u00a0", text)
     pieces: list[Inline] = []
     at = 0
     for m in _PROSE_MATH.finditer(text):

@@ -117,25 +117,25 @@ def _column_blocks(node: Mat, size: int) -> str:
 
 
 _RELATIONS = {"=", "approx", "<", "<=", ">", ">=", "neq", "mapsto"}
+Formula = list[tuple[str | None, Seq]]  # its sides: (None, left-hand side), then (relation, right-hand side)
 
 
-def _lines(node: Math) -> list[tuple[str | None, Math]] | None:
-    """A formula split before each top-level relation into (relation, right-hand side)
-    lines, the first with no relation; ``","`` (two formulas side by side) splits too.
-    None when there is nothing to split."""
+def _formulas(node: Math) -> list[Formula] | None:
+    """The formulas of a display (``","`` sets two side by side), each split before its
+    top-level relations. None when there is nothing to split."""
     if not isinstance(node, Seq):
         return None
-    lines: list[tuple[str | None, list[Math]]] = [(None, [])]
+    formulas: list[list[tuple[str | None, list[Math]]]] = [[(None, [])]]
     for item in node.items:
-        if isinstance(item, Op) and item.name in _RELATIONS and lines[-1][1]:
-            lines.append((item.name, []))
-        elif isinstance(item, Op) and item.name == "," and lines[-1][1]:
-            lines.append(("", []))
+        if isinstance(item, Op) and item.name == "," and formulas[-1][-1][1]:
+            formulas.append([(None, [])])
+        elif isinstance(item, Op) and item.name in _RELATIONS and formulas[-1][-1][1]:
+            formulas[-1].append((item.name, []))
         else:
-            lines[-1][1].append(item)
-    if len(lines) == 1:
+            formulas[-1][-1][1].append(item)
+    if len(formulas) == 1 and len(formulas[0]) == 1:
         return None
-    return [(rel, Seq(tuple(items))) for rel, items in lines]
+    return [[(rel, Seq(tuple(items))) for rel, items in formula] for formula in formulas]
 
 
 def _line(node: Math, block_cols: int | None) -> str:
@@ -147,22 +147,44 @@ def _line(node: Math, block_cols: int | None) -> str:
     return math(node, block_cols if isinstance(node, Mat) else None)
 
 
-def display_forms(node: Math) -> list[str]:
-    """Typst forms of a displayed formula, widest first: on one line; one line per
-    relation (the left-hand side first beside the first relation, aligned on it, then
-    each on its own line); then with wide matrices in column blocks of 8 and of 5."""
+def display_forms(node: Math, line_pt: float | None = None) -> list[str]:
+    """Typst forms of a displayed formula, widest first: on one line; one formula per line
+    (of several set side by side), aligned on their first relations; one relation per
+    line, aligned; then unaligned, one relation per line, with wide matrices whole and in
+    column blocks of 8 and of 5. A formula that surely fits a line ``line_pt`` wide (when
+    known) is never split: ``sum = 1.106`` stays whole under a long formula broken apart."""
     forms = [f"$ {math(node)} $"]
-    lines = _lines(node)
-    if lines is None:
+    formulas = _formulas(node)
+    if formulas is None:
         forms += [f"$ {_line(node, size)} $" for size in (8, 5)]
         return list(dict.fromkeys(forms))
-    def body(rel: str | None, part: Math, size: int | None) -> str:
-        return _line(part, size) if rel is None else f"{_OPS.get(rel, '')} {_line(part, size)}"
-    first, *rest = lines
-    aligned = [f"{_line(first[1], None)} & {body(*rest[0], None)}", *(f"& {body(*line, None)}" for line in rest[1:])]
-    forms.append("$ " + " \\ ".join(aligned) + " $")
+
+    def side(rel: str | None, part: Seq, size: int | None = None) -> str:
+        return _line(part, size) if rel is None else f"{_OPS[rel]} {_line(part, size)}"
+
+    def whole(formula: Formula, size: int | None = None) -> str:
+        return " ".join(side(*part, size) for part in formula)
+
+    def short(formula: Formula) -> bool:
+        items = [i for rel, part in formula for i in ((Op(rel),) if rel else ()) + part.items]
+        return _surely_fits(width.display_pt(Seq(tuple(items))), line_pt)
+
+    def aligned(formula: Formula, split: bool) -> list[str]:
+        (_, left), *rest = formula
+        if not rest:
+            return [f"{_line(left, None)} &"]
+        if not split or short(formula):
+            return [f"{_line(left, None)} & {' '.join(side(*part) for part in rest)}"]
+        return [f"{_line(left, None)} & {side(*rest[0])}", *(f"& {side(*part)}" for part in rest[1:])]
+
+    def unaligned(formula: Formula, size: int | None) -> list[str]:
+        return [whole(formula, size)] if short(formula) else [side(*part, size) for part in formula]
+
+    if len(formulas) > 1:
+        forms.append("$ " + " \\ ".join(line for f in formulas for line in aligned(f, split=False)) + " $")
+    forms.append("$ " + " \\ ".join(line for f in formulas for line in aligned(f, split=True)) + " $")
     for size in (None, 8, 5):
-        forms.append("$ " + " \\ ".join(body(*line, size) for line in lines) + " $")
+        forms.append("$ " + " \\ ".join(line for f in formulas for line in unaligned(f, size)) + " $")
     return list(dict.fromkeys(forms))
 
 
@@ -226,7 +248,7 @@ class TypstWriter:
             case Display():
                 if _surely_fits(width.display_pt(b.math), line_pt):
                     return fitted(f"$ {math(b.math)} $")
-                return fits(*display_forms(b.math))
+                return fits(*display_forms(b.math, line_pt))
             case Table():
                 b = shared_row_format(b)
                 columns = [[width.pieces_em(cell) for cell in column] for column in zip(b.header, *b.rows)]
