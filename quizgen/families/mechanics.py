@@ -134,6 +134,7 @@ class AttentionShapes(Family):
     }
     input_keys = ("n", "d_model", "d_k", "heads")
     truth_keys = ("shapes", "d_head")
+    work_lines = {"easy": 5, "medium": 5, "hard": 5}  # the shapes table, then a line or two of counts
 
     def draw(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         n = int(rng.integers(3, 513))
