@@ -66,3 +66,19 @@ def test_a_broken_display_keeps_each_formula_with_its_relation():
     long = seq(call("exp", mat(np.arange(8) / 3 - 3)), "=", mat(np.arange(8) / 9), ",", Word("sum"), "=", num(1.106))
     for form in display_forms(long, line_pt=450.0)[1:]:
         assert '"sum" = 1.106' in form or '"sum" & = 1.106' in form, form
+
+
+@pytest.mark.parametrize("rows, split", [(8, False), (40, True)])
+def test_a_short_table_moves_whole_to_the_next_page(rows, split, tmp_path):
+    """A table near the foot of a page went on with one row under its repeated header on
+    the next page; a table of up to 14 rows now moves whole, a long one still breaks."""
+    import pypdf
+
+    from quizgen.render.typst import TypstWriter
+    body = tuple((f"row{k}", str(k)) for k in range(rows))
+    table = TypstWriter()._table(("name", "value"), tuple(tuple((c,) for c in r) for r in body), None)
+    source = '#set page(paper: "a4")\n#v(22cm)\n' + table + "\n"
+    (tmp_path / "t.pdf").write_bytes(typst.compile(source.encode(), format="pdf"))
+    pages = [page.extract_text() for page in pypdf.PdfReader(tmp_path / "t.pdf").pages]
+    on_first = [k for k in range(rows) if f"row{k}" in pages[0].split()]
+    assert (0 < len(on_first) < rows) == split, (len(pages), on_first)

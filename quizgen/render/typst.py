@@ -208,6 +208,7 @@ FIGURE_PT_PER_PX = 0.55
 FIGURE_MAX_PT = (230.0, 260.0)  # width, height
 FIGURE_GUTTER_PT = 12.0  # 1.2em at the sheet's 10pt, between a figure and the text beside it
 TABLE_INSET_PT = 4.0
+UNBROKEN_TABLE_ROWS = 14  # a table of at most this many rows (of all its parts) is never split across pages
 HEATMAP_INSET_PT = 5.0
 
 
@@ -276,7 +277,10 @@ class TypstWriter:
             parts.append(f"table(columns: {len(keep)}, align: center + horizon, inset: 4pt, "
                          f"stroke: 0.5pt + luma(150), fill: (x, y) => if y == 0 {{ luma(235) }}, "
                          f"table.header({head}), {body})")
-        return "#align(center, stack(dir: ttb, spacing: 0.6em, " + ", ".join(parts) + "))"
+        stacked = "stack(dir: ttb, spacing: 0.6em, " + ", ".join(parts) + ")"
+        if len(rows) * len(parts) <= UNBROKEN_TABLE_ROWS:  # moved whole to the next page rather than split
+            stacked = f"block(breakable: false, {stacked})"
+        return f"#align(center, {stacked})"
 
     def _image(self, b: Figure) -> str:
         """A figure at a common scale, smaller when it is very wide or tall."""
