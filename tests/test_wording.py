@@ -64,6 +64,36 @@ def test_qk_softmax_zero_score_sentence_speaks_of_before_the_shift() -> None:
     p = make_problem(FAMILIES["qk.softmax"], 1, "easy")
     assert "before the shift it gives e^0 = 1" in step_text(p)
     assert "A score of 0 still gives" not in step_text(p)
+    seen = set()
+    for seed in range(60):  # and only where a score is 0 (not beside [1, 1, −1])
+        p = make_problem(FAMILIES["qk.softmax"], seed, "medium")
+        zero = 0 in p.inputs["scores"]
+        seen.add(zero)
+        assert ("A score of 0 is not 'no weight'" in step_text(p)) == zero, p.id
+    assert seen == {True, False}
+
+
+def test_merge_position_names_the_wrong_shift() -> None:
+    """The shift-wrong-way option said "(p − offset)" on a p − 1 problem, and offset was never defined."""
+    for level in LEVELS:
+        for seed in range(20):
+            p = make_problem(FAMILIES["merge.position"], seed, level)
+            offset = p.inputs["offset"]
+            right, wrong = (f"p {'+' if k > 0 else '−'} {abs(k)}" for k in (offset, -offset))
+            for d in p.solution.distractors:
+                if d.mistake.name == "shift-wrong-way":
+                    assert d.mistake.explanation.endswith(f"({wrong} instead of {right})"), p.id
+
+
+def test_perturbation_names_slots_by_index() -> None:
+    """'slot' is a position in the slot order everywhere (graph.embeddings: "13 → slot 0");
+    perturb.source_target said "moves to slot 16" for the fresh id 16 in slot 6."""
+    for seed in range(20):
+        p = make_problem(FAMILIES["perturb.source_target"], seed, "medium")
+        fresh, slots = p.inputs["fresh_id"], len(p.inputs["slots"])
+        shown = prompt_text(p) + step_text(p)
+        assert f"moves to slot {fresh}" not in shown, p.id
+        assert f"the fresh id's slot, slot {slots}" in prompt_text(p), p.id
 
 
 def test_qk_softmax_task_states_the_attended_rule() -> None:

@@ -8,7 +8,7 @@ import numpy as np
 
 from quizgen.model import mistakes
 from quizgen.math.attention import softmax
-from quizgen.model.content import Frac, heatmap, Word, fixed, format_percent, mat, para, seq, step
+from quizgen.model.content import Frac, heatmap, Word, fixed, format_number, format_percent, mat, para, seq, step
 from quizgen.model.family import Family, Redraw
 from quizgen.model.problem import Distractor, Solution
 
@@ -311,10 +311,10 @@ class AblationEffect(Family):
         rises = " (the logit rises)" if drop < 0 else ""
         verdict = f"more than {margin:g}: important." if important else f"not more than {margin:g}: not important."
         steps.append(step("Importance: compare the drop with the margin.", para(
-            f"Drop = {before:g} − {subtracted(after)} = {fixed(drop, 2)}{rises}, {verdict}")))
+            f"Drop = {before:g} − {subtracted(after)} = {format_number(drop, 2)}{rises}, {verdict}")))
         answer = (para("Recovery ", format_percent(recovery), "; the operation is ",
                        "important" if important else "not important",
-                       f" (drop {fixed(drop, 2)} vs margin {margin:g})."),)
+                       f" (drop {format_number(drop, 2)} vs margin {margin:g})."),)
         return Solution(truth, prompt, task, answer, tuple(steps),
                         ("What is the recovery, and does the operation matter?",),
                         self._option(*effect(recovery, important)), distractors,

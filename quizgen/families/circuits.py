@@ -9,7 +9,7 @@ import numpy as np
 
 from quizgen.model import mistakes
 from quizgen.math.attention import composition_score, frobenius, selector, unit_terms
-from quizgen.model.content import Display, Inline, Word, fixed, mat, num, para, seq, step, sym, table
+from quizgen.model.content import Display, Inline, Num, Word, fixed, mat, num, para, seq, step, sym, table
 from quizgen.model.family import Family, Redraw
 from quizgen.model.problem import Distractor, Mistake, Solution
 
@@ -543,8 +543,9 @@ class Composition(Family):
         rows = []
         for k, m in head2.items():
             product = m @ right
-            rows.append([f"{COMPOSITION_KIND[k]} ({k}²)", num(frobenius(product)), num(frobenius(m)),
-                         num(scores[k])])
+            # every row with its 3 decimals, also a row of zeros (a matrix that reads nothing)
+            rows.append([f"{COMPOSITION_KIND[k]} ({k}²)", *(Num(v, 3, fixed=True) for v in
+                                                             (frobenius(product), frobenius(m), scores[k]))])
         steps = (
             step("For each matrix W of head 2, the product W·R: what head 1 writes, as W reads it.",
                  *(Display(seq(sym("W", k[-1], "2"), "cdot", sym("R"), "=", mat(m @ right)))

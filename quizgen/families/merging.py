@@ -12,7 +12,7 @@ from quizgen.model.content import Display, braces, mat, para, seq, step, sym, ta
 from quizgen.model.family import Family, Redraw
 from quizgen.families.common import dag_from, describe_graph, draw_dag, graph_figure, labelled_matrix, max_children
 from quizgen.math.graphs import Dag, branching_dag, merge_rounds, rounds_needed
-from quizgen.model.problem import Distractor, Solution
+from quizgen.model.problem import Distractor, Mistake, Solution
 
 # per level: the longest path L, and how many vertices hang off it
 REACH_LEVELS = {
@@ -276,7 +276,9 @@ class MergePosition(Family):
 
         made = (
             (skips_markers(tokens, asked, offset), mistakes.SKIPS_MARKERS),
-            (shift_wrong_way(tokens, asked, offset), mistakes.SHIFT_WRONG_WAY),
+            (shift_wrong_way(tokens, asked, offset),
+             Mistake(mistakes.SHIFT_WRONG_WAY.name,
+                     f"shifts the position the other way ({shifted('p', -offset)} instead of {shifted('p', offset)})")),
             (attends_to_self(asked), mistakes.ATTENDS_TO_SELF),
         )
         distractors = tuple(Distractor(read(value), mistake, value) for value, mistake in made)

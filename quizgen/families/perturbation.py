@@ -249,7 +249,8 @@ class PerturbSourceTarget(Family):
         slots = [*dag.vertices, fresh]
         prompt = (
             describe_graph(dag), graph_figure(dag, frozenset({(j, i)})),
-            para(f"Slots are {slots}; slot {fresh} is a fresh vertex id that no token carries. Each embedding is "
+            para(f"Slots are {slots} (slot 0 first); the last, {fresh}, is a fresh vertex id that no token carries. "
+                 "Each embedding is "
                  f"identity one-hot ⊕ frontier multi-hot over these {n} slots, so the embedding vectors (the "
                  f"input of the attention head) are d = 2 · {n} = {d} wide, and ",
                  sym("Q", "j"), " = W_Q · ", sym("emb", "j"), ", ", sym("K", "i"), " = W_K · ", sym("emb", "i"), ":"),
@@ -257,9 +258,9 @@ class PerturbSourceTarget(Family):
             Display(seq(sym("W", "Q"), "=", selector_matrix(w_q, [n, n], "column"), ",",
                         sym("W", "K"), "=", selector_matrix(w_k, [n, n], "column"))),
             para(f"Consider the operation source {i} → target {j}, the cell (", sym("Q", j), ", ", sym("K", i), "). "
-                 f"Source perturbation: give vertex {i} the fresh id {fresh} (its identity one-hot moves to slot "
-                 f"{fresh}). Target perturbation: set the bit 'frontier contains {zeroed}' of vertex {j}'s "
-                 "embedding to 0."),
+                 f"Source perturbation: give vertex {i} the fresh id {fresh} (its identity one-hot moves to the "
+                 f"fresh id's slot, slot {n - 1}). Target perturbation: set the bit 'frontier contains {zeroed}' of "
+                 f"vertex {j}'s embedding to 0."),
         )
         task = (
             para("Compute the baseline score and both perturbed scores (one side at a time; the other side is "
@@ -278,7 +279,8 @@ class PerturbSourceTarget(Family):
             step(f"Baseline: the query reads the target's frontier (scaled by the weight {format_number(weight)} in "
                  "W_Q), the key the source's identity.",
                  score_line(sym("Q", j), w_q @ emb_j, sym("K", i), w_k @ emb_i, s.baseline)),
-            step(f"Source perturbed: vertex {i}'s identity one-hot moves to slot {fresh}; only the key is recomputed.",
+            step(f"Source perturbed: vertex {i}'s identity one-hot moves to the fresh id {fresh}'s slot, slot {n - 1}; "
+                 "only the key is recomputed.",
                  score_line(sym("Q", j), w_q @ emb_j, tilde_k, w_k @ renamed_i, s.source)),
             step(f"Target perturbed: bit 'frontier contains {zeroed}' of vertex {j} is set to 0; only the query "
                  "is recomputed.",

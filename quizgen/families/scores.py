@@ -9,7 +9,7 @@ import numpy as np
 
 from quizgen.model import mistakes
 from quizgen.math.attention import attended, block_selector, embeddings, project, scores, softmax
-from quizgen.model.content import Display, Frac, Mat, call, Sqrt, Word, fixed, mat, num, para, seq, step, sym, table
+from quizgen.model.content import Display, Frac, Mat, Num, call, Sqrt, Word, fixed, mat, num, para, seq, step, sym, table
 from quizgen.model.family import Family, Redraw
 from quizgen.families.common import (
     CONVENTION, dag_from, dag_inputs, describe_graph, draw_dag, embedding_rows, graph_figure,
@@ -377,9 +377,10 @@ class QKSoftmax(Family):
         steps = (
             step("Logits: multiply the scores by c" + ("" if d_k is None else " and divide by √d_k") + ".",
                  Display(seq(sym("z"), "=", mat(logits)))),
-            step("Exponentiate (after subtracting the largest logit, which changes nothing) and normalise. "
-                 "A score of 0 is not 'no weight': before the shift it gives e^0 = 1, not 0.",
-                 Display(seq(call("exp", mat(logits - logits.max())), "=", mat(exps), ",", Word("sum"), "=", num(exps.sum())))),
+            step("Exponentiate (after subtracting the largest logit, which changes nothing) and normalise."
+                 + (" A score of 0 is not 'no weight': before the shift it gives e^0 = 1, not 0." if 0 in s else ""),
+                 Display(seq(call("exp", mat(logits - logits.max())), "=", mat(exps), ",", Word("sum"), "=",
+                             Num(exps.sum(), 3, fixed=True)))),
             step("Weights: each exponential over the sum; they add up to 1.", Display(seq(sym("a"), "=", mat(w)))),
             step("Read the result.", para(reading)),
         )

@@ -202,10 +202,11 @@ class SearchTokens(Family):
         steps = (
             step("Special tokens.", para(", ".join(f"{k} = {v}" for k, v in special.items()) + ".")),
             step("Count and pad.", para(f"{len(edges)} edges × 3 + QUERY s g (3) + PATH s (2) = {3 * len(edges) + 5} "
-                                        f"tokens, so {pad} PAD token(s) on the left.")),
+                                        f"tokens, so {pad} PAD token{'' if pad == 1 else 's'} on the left.")),
             step("The sequence, twelve positions a row.", table(
                 ["positions", "tokens"],
-                [[f"{a}–{min(a + 11, n - 1)}", " ".join(map(str, tokens[a:a + 12]))] for a in range(0, n, 12)],
+                [[f"{a}–{min(a + 11, n - 1)}" if a < n - 1 else str(a), " ".join(map(str, tokens[a:a + 12]))]
+                 for a in range(0, n, 12)],
             )),
             step("Useful next vertices.", para(f"Children of {start}: {checks}.")),
             step(f"Lookahead: n₁ = {following}; breadth-first layers, each vertex with its tag.", table(

@@ -471,7 +471,8 @@ def prose_text(text: str) -> str:
 
 # a binary operator between two terms in prose ("n − 1", "n × d_model", "13 → 8"), whose
 # spaces a typeset line must not break at
-_SPACED_OPERATOR = re.compile(r"(?<=\S) ([−×·+→]) (?=\S)")
+_SPACED_OPERATOR = re.compile(r"(?<=\S) ([−×·+→/]) (?=\S)")
+_SPACED_PERCENT = re.compile(r"(?<=\d) %")  # 100 %: a number and its unit stay together
 
 
 def prose(text: str) -> tuple[Inline, ...]:
@@ -480,7 +481,7 @@ def prose(text: str) -> tuple[Inline, ...]:
     ``e^-1.5``) become math nodes, everything else stays text (with ``prose_text``). A
     power of a bracketed exponent (``e^(c/√d)``) stays text. The spaces around a binary
     operator become no-break spaces, so a line never ends in "n −" with "1" on the next."""
-    text = _SPACED_OPERATOR.sub("\u00a0\\1\u00a0", text)
+    text = _SPACED_PERCENT.sub("\u00a0%", _SPACED_OPERATOR.sub("\u00a0\\1\u00a0", text))
     pieces: list[Inline] = []
     at = 0
     for m in _PROSE_MATH.finditer(text):
@@ -499,7 +500,27 @@ def prose(text: str) -> tuple[Inline, ...]:
         at = m.end()
     if at < len(text):
         pieces.append(prose_text(text[at:]))
-    return tuple(pieces)
+    return tuple(joined(pieces))
+
+
+WORD_JOINER = "\u2060"
+
+
+def joined(pieces: "Sequence[Inline]") -> list[Inline]:
+    """Text that touches a math piece without a space ("1/" before √d_k, "(w)" after S_r)
+    gets a word joiner on that side (once): a typeset line may break between a word and a
+    math piece, and there it would cut one expression in two."""
+    out = list(pieces)
+    for k, piece in enumerate(out):
+        if not isinstance(piece, str) or not piece:
+            continue
+        if k + 1 < len(out) and not isinstance(out[k + 1], str) and not piece[-1].isspace() \
+                and not piece.endswith(WORD_JOINER):
+            piece += WORD_JOINER
+        if k > 0 and not isinstance(out[k - 1], str) and not piece[0].isspace() and not piece.startswith(WORD_JOINER):
+            piece = WORD_JOINER + piece
+        out[k] = piece
+    return out
 
 
 def _letters(word: str) -> Math:

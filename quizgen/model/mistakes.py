@@ -63,7 +63,7 @@ FLOOR_LOG = Mistake("floor-log", "rounds log₂ L down instead of up")
 COUNTS_VERTICES = Mistake(
     "counts-vertices", "measures the longest path in vertices (L + 1) instead of edges"
 )
-SHIFT_WRONG_WAY = Mistake("shift-wrong-way", "shifts the position the other way (p − offset)")
+SHIFT_WRONG_WAY = Mistake("shift-wrong-way", "shifts the position the other way (p − k for p + k, or the reverse)")
 ATTENDS_TO_SELF = Mistake("attends-to-self", "lets the query match its own position")
 SKIPS_MARKERS = Mistake(
     "skips-markers", "counts only vertex tokens when shifting, as if the EDGE markers had no position"

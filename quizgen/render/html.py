@@ -15,7 +15,8 @@ from typing import Callable
 from markupsafe import Markup
 
 from quizgen.model.content import (
-    Block, Delim, Display, Figure, Heatmap, Inline, Mat, Math, Op, Para, Seq, Step, Table, prose, shared_row_format,
+    Block, Delim, Display, Figure, Heatmap, Inline, Mat, Math, Op, Para, Seq, Step, Table, joined, prose,
+    shared_row_format,
 )
 from quizgen.render.figures import heatmap_svg
 from quizgen.render.latex import breakable, cloze_safe, latex
@@ -130,7 +131,7 @@ class HtmlWriter:
     def pieces(self, pieces: tuple[Inline, ...]) -> Markup:
         """Text and inline math; identifiers in the text (``W_Q``) are typeset as math."""
         return Markup("".join(_text_html(p, self.inline_math) if isinstance(p, str) else self.inline_math(p)
-                              for p in pieces))
+                              for p in joined(pieces)))
 
     def fitted_pieces(self, pieces: tuple[Inline, ...]) -> Markup:
         """The same as ``pieces``: a page fits what is too wide with its own script."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from quizgen.model.content import (
     DELIMITERS, GREEK, OPERATORS, Block, Delim, Display, Figure, Frac, Heatmap, Inline, Mat, Math, Num, Op, Para, Seq, Sqrt,
-    Step, Sym, Table, Word, number_text, prose, shared_format, shared_row_format,
+    WORD_JOINER, Step, Sym, Table, Word, joined, number_text, prose, shared_format, shared_row_format,
 )
 from quizgen.render import typst_width as width
 from quizgen.render.figures import cell_texts
@@ -188,6 +188,29 @@ def display_forms(node: Math, line_pt: float | None = None) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
+def _boxed_runs(split: list[Inline]) -> list[str]:
+    """Text and inline maths as Typst. A math piece and the text a word joiner ties to it
+    (``1/`` before √d_k, ``(w)`` after S_r, up to the nearest space) are set in one box:
+    Typst may break a line beside an inline equation whatever the text there says, but
+    never inside a box."""
+    split = list(split)
+    out: list[str] = []
+    for k, piece in enumerate(split):
+        if isinstance(piece, str):
+            out.append(text(piece.replace(WORD_JOINER, "")))
+            continue
+        before = after = ""
+        if out and k > 0 and isinstance(split[k - 1], str) and split[k - 1].endswith(WORD_JOINER):
+            head, space, before = split[k - 1].replace(WORD_JOINER, "").rpartition(" ")
+            out[-1] = text(head + space)
+        if k + 1 < len(split) and isinstance(split[k + 1], str) and split[k + 1].startswith(WORD_JOINER):
+            after, space, rest = split[k + 1][1:].partition(" ")
+            split[k + 1] = space + rest
+        equation = f"${_inline(piece)}$"
+        out.append(f"#box[{text(before)}{equation}{text(after)}]" if before or after else equation)
+    return out
+
+
 def _inline(node: Math) -> str:
     source = math(node)
     return f"display({source})" if "mat(" in source else source
@@ -227,7 +250,7 @@ class TypstWriter:
         """Text and inline math; identifiers in the text (``W_Q``) are typeset as math, and a
         matrix inline keeps display size, so it stays legible."""
         split = [q for p in pieces for q in (prose(p) if isinstance(p, str) else (p,))]
-        return "".join(text(p) if isinstance(p, str) else f"${_inline(p)}$" for p in split)
+        return "".join(_boxed_runs(joined(split)))
 
     def fitted_pieces(self, pieces: tuple[Inline, ...], line_pt: float | None = None) -> str:
         """Pieces that wrap as text does, shrunk as a whole only when one of their matrices
