@@ -172,6 +172,17 @@ def test_typeset_prose_does_not_break_beside_an_operator() -> None:
     assert text_render.inline(("n − 1",)) == "n − 1"
 
 
+def test_maths_and_the_text_it_touches_stay_on_one_line() -> None:
+    """Cards broke "1/" from √d_k and sheets "S_r" from "(w)": a math piece and the text it
+    touches go in a no-wrap span (HTML) or a box (Typst); a matrix stays free to wrap."""
+    html = HtmlWriter().pieces(("scaled by 1/√d_k with d_k = 4; of ", Sym("S", "r"), "(w). Then", mat([[1, 2]]), "."))
+    assert '<span style="white-space: nowrap">1/\\(\\sqrt{d_{k} }\\)</span> with' in html
+    assert '<span style="white-space: nowrap">\\(S_{r}\\)(w).</span> Then' in html
+    assert "\u2060" not in html and "nowrap\">\\(\\left[" not in html
+    typst = TypstWriter().pieces(("of ", Sym("S", "r"), "(w). Then", mat([[1, 2]]), "."))
+    assert '#box[$S_(r)$#"(w)."]#" Then"$' in typst and "\u2060" not in typst
+
+
 def test_prose_powers_become_maths() -> None:
     """A power with a plain exponent is typeset; a bracketed exponent or a chain stays text."""
     assert prose("each adds e^0 = 1; paths of 2^r edges") == (

@@ -475,6 +475,7 @@ _SPACED_OPERATOR = re.compile(r"(?<=\S) ([−×·+→/]) (?=\S)")
 _SPACED_PERCENT = re.compile(r"(?<=\d) %")  # 100 %: a number and its unit stay together
 
 
+@lru_cache(maxsize=2048)  # the same sentences and step titles recur problem after problem
 def prose(text: str) -> tuple[Inline, ...]:
     """Prose split into text and math: ``W_Q``, ``d_k``, ``W_net1``, ``x_jᵀ``, ``K̃_i``,
     ``√d_k``, ``‖L·R‖_F`` and a power with a plain exponent (``e^0``, ``2^r``,
@@ -504,6 +505,35 @@ def prose(text: str) -> tuple[Inline, ...]:
 
 
 WORD_JOINER = "\u2060"
+
+
+def tied_runs(pieces: "Sequence[Inline]") -> list["str | tuple[str, Math, str]"]:
+    """Typeset pieces (after ``prose`` and ``joined``) as runs to set: free text, or a math
+    piece with the text a word joiner ties to it, up to the nearest space ("1/" before
+    √d_k, "(w)." after S_r), which a writer keeps on one line (a box, a no-wrap span).
+    A matrix is never tied: a line must stay free to wrap beside it."""
+    runs: list[str | tuple[str, Math, str]] = []
+    rest = list(pieces)
+    for k, piece in enumerate(rest):
+        if isinstance(piece, str):
+            if piece:
+                runs.append(piece)
+            continue
+        before = after = ""
+        if not _holds_matrix(piece):
+            if runs and isinstance(runs[-1], str) and runs[-1].endswith(WORD_JOINER):
+                head, space, before = runs.pop().rpartition(" ")
+                if head or space:
+                    runs.append(head + space)
+            if k + 1 < len(rest) and isinstance(rest[k + 1], str) and rest[k + 1].startswith(WORD_JOINER):
+                after, space, tail = rest[k + 1].partition(" ")
+                rest[k + 1] = space + tail
+        runs.append((before.replace(WORD_JOINER, ""), piece, after.replace(WORD_JOINER, "")))
+    return [r.replace(WORD_JOINER, "") if isinstance(r, str) else r for r in runs]
+
+
+def _holds_matrix(node: Math) -> bool:
+    return isinstance(node, Mat) or (isinstance(node, Seq) and any(isinstance(i, Mat) for i in node.items))
 
 
 def joined(pieces: "Sequence[Inline]") -> list[Inline]:

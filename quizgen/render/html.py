@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from quizgen.model.content import (
     Block, Delim, Display, Figure, Heatmap, Inline, Mat, Math, Op, Para, Seq, Step, Table, joined, prose,
-    shared_row_format,
+    shared_row_format, tied_runs,
 )
 from quizgen.render.figures import heatmap_svg
 from quizgen.render.latex import breakable, cloze_safe, latex
@@ -80,10 +80,20 @@ def _identifiers(pieces: tuple[Inline, ...]) -> tuple[Inline, ...]:
 
 
 @lru_cache(maxsize=1024)
-def _text_html(text: str, inline_math: Callable[[Math], str]) -> str:
-    """A text piece as HTML, its identifiers typeset as math; remembered, since the same
-    sentences and step titles recur note after note."""
-    return "".join(escape(p, quote=False) if isinstance(p, str) else inline_math(p) for p in prose(text))
+def _pieces_html(pieces: tuple[Inline, ...], inline_math: Callable[[Math], str]) -> str:
+    """Text and inline math as HTML, identifiers in the text typeset as math, and a math
+    piece with the text tied to it (``tied_runs``: "1/" before √d_k) in a span that does
+    not wrap; remembered, since the same sentences and step titles recur note after note."""
+    html = []
+    for run in tied_runs(joined(_identifiers(pieces))):
+        if isinstance(run, str):
+            html.append(escape(run, quote=False))
+        else:
+            before, node, after = run
+            math = inline_math(node)
+            html.append(f'<span style="white-space: nowrap">{escape(before, quote=False)}{math}'
+                        f'{escape(after, quote=False)}</span>' if before or after else math)
+    return "".join(html)
 
 
 def _holds_records(b: Table) -> bool:
@@ -130,8 +140,7 @@ class HtmlWriter:
 
     def pieces(self, pieces: tuple[Inline, ...]) -> Markup:
         """Text and inline math; identifiers in the text (``W_Q``) are typeset as math."""
-        return Markup("".join(_text_html(p, self.inline_math) if isinstance(p, str) else self.inline_math(p)
-                              for p in joined(pieces)))
+        return Markup(_pieces_html(tuple(pieces), self.inline_math))
 
     def fitted_pieces(self, pieces: tuple[Inline, ...]) -> Markup:
         """The same as ``pieces``: a page fits what is too wide with its own script."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from quizgen.model.content import (
     DELIMITERS, GREEK, OPERATORS, Block, Delim, Display, Figure, Frac, Heatmap, Inline, Mat, Math, Num, Op, Para, Seq, Sqrt,
-    WORD_JOINER, Step, Sym, Table, Word, joined, number_text, prose, shared_format, shared_row_format,
+    Step, Sym, Table, Word, joined, number_text, prose, shared_format, shared_row_format, tied_runs,
 )
 from quizgen.render import typst_width as width
 from quizgen.render.figures import cell_texts
@@ -189,24 +189,16 @@ def display_forms(node: Math, line_pt: float | None = None) -> list[str]:
 
 
 def _boxed_runs(split: list[Inline]) -> list[str]:
-    """Text and inline maths as Typst. A math piece and the text a word joiner ties to it
-    (``1/`` before √d_k, ``(w)`` after S_r, up to the nearest space) are set in one box:
-    Typst may break a line beside an inline equation whatever the text there says, but
-    never inside a box."""
-    split = list(split)
-    out: list[str] = []
-    for k, piece in enumerate(split):
-        if isinstance(piece, str):
-            out.append(text(piece.replace(WORD_JOINER, "")))
+    """Text and inline maths as Typst; a math piece and the text tied to it (``tied_runs``)
+    in one box: Typst may break a line beside an inline equation whatever the text there
+    says, but never inside a box."""
+    out = []
+    for run in tied_runs(split):
+        if isinstance(run, str):
+            out.append(text(run))
             continue
-        before = after = ""
-        if out and k > 0 and isinstance(split[k - 1], str) and split[k - 1].endswith(WORD_JOINER):
-            head, space, before = split[k - 1].replace(WORD_JOINER, "").rpartition(" ")
-            out[-1] = text(head + space)
-        if k + 1 < len(split) and isinstance(split[k + 1], str) and split[k + 1].startswith(WORD_JOINER):
-            after, space, rest = split[k + 1][1:].partition(" ")
-            split[k + 1] = space + rest
-        equation = f"${_inline(piece)}$"
+        before, node, after = run
+        equation = f"${_inline(node)}$"
         out.append(f"#box[{text(before)}{equation}{text(after)}]" if before or after else equation)
     return out
 
