@@ -138,3 +138,13 @@ def test_embedding_positions_in_slot_order_are_not_called_shuffled() -> None:
         said = step_text(p)
         assert ("the positions happen to follow the slot order" in said) == in_order, p.id
         assert ("positions are not the slot order" in said) == (not in_order), p.id
+
+
+def test_a_question_is_answerable_without_options() -> None:
+    """A basic card shows the question with no options: graph.embeddings asked "Which row
+    is the embedding of vertex 2?" with no rows on the card."""
+    for family_id, family in FAMILIES.items():
+        for level in LEVELS:
+            for seed in range(5):
+                question = text.inline(make_problem(family, seed, level).solution.question)
+                assert not re.search(r"\bWhich (row|option|answer)\b", question), (family_id, question)

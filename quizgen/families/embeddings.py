@@ -126,7 +126,7 @@ class GraphEmbeddings(Family):
 
         focus = max(dag.vertices, key=lambda v: (len(dag.children(v)), -dag.slot(v)))
         k = dag.slot(focus)
-        question = (f"Which row is the embedding of vertex {focus}?",)
+        question = (f"What is the embedding of vertex {focus} (one row vector)?",)
         by_id, by_id_rows = id_ordered_slots(dag, blocks, positions)
         wrong = (
             (reachable_frontier(dag, blocks, positions)[k], mistakes.FRONTIER_AS_REACHABLE),
