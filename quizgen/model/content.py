@@ -501,14 +501,21 @@ def prose(text: str) -> tuple[Inline, ...]:
         at = m.end()
     if at < len(text):
         pieces.append(prose_text(text[at:]))
-    return tuple(joined(pieces))
+    return tuple(pieces)
+
+
+def typeset_pieces(pieces: "Sequence[Inline]") -> list[Inline]:
+    """Pieces as the typesetting writers (HTML, Typst) set them: the identifiers in their
+    text as maths (``prose``), and text that touches maths marked with a word joiner
+    (``joined``), ready for ``tied_runs``."""
+    return joined([q for p in pieces for q in (prose(p) if isinstance(p, str) else (p,))])
 
 
 WORD_JOINER = "\u2060"
 
 
 def tied_runs(pieces: "Sequence[Inline]") -> list["str | tuple[str, Math, str]"]:
-    """Typeset pieces (after ``prose`` and ``joined``) as runs to set: free text, or a math
+    """Typeset pieces (``typeset_pieces``) as runs to set: free text, or a math
     piece with the text a word joiner ties to it, up to the nearest space ("1/" before
     √d_k, "(w)." after S_r), which a writer keeps on one line (a box, a no-wrap span).
     A matrix is never tied: a line must stay free to wrap beside it."""

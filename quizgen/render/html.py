@@ -15,8 +15,8 @@ from typing import Callable
 from markupsafe import Markup
 
 from quizgen.model.content import (
-    Block, Delim, Display, Figure, Heatmap, Inline, Mat, Math, Op, Para, Seq, Step, Table, joined, prose,
-    shared_row_format, tied_runs,
+    Block, Delim, Display, Figure, Heatmap, Inline, Mat, Math, Op, Para, Seq, Step, Table, prose, shared_row_format,
+    tied_runs, typeset_pieces,
 )
 from quizgen.render.figures import heatmap_svg
 from quizgen.render.latex import breakable, cloze_safe, latex
@@ -85,7 +85,7 @@ def _pieces_html(pieces: tuple[Inline, ...], inline_math: Callable[[Math], str])
     piece with the text tied to it (``tied_runs``: "1/" before √d_k) in a span that does
     not wrap; remembered, since the same sentences and step titles recur note after note."""
     html = []
-    for run in tied_runs(joined(_identifiers(pieces))):
+    for run in tied_runs(typeset_pieces(pieces)):
         if isinstance(run, str):
             html.append(escape(run, quote=False))
         else:

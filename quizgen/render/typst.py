@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from quizgen.model.content import (
     DELIMITERS, GREEK, OPERATORS, Block, Delim, Display, Figure, Frac, Heatmap, Inline, Mat, Math, Num, Op, Para, Seq, Sqrt,
-    Step, Sym, Table, Word, joined, number_text, prose, shared_format, shared_row_format, tied_runs,
+    Step, Sym, Table, Word, number_text, shared_format, shared_row_format, tied_runs, typeset_pieces,
 )
 from quizgen.render import typst_width as width
 from quizgen.render.figures import cell_texts
@@ -241,8 +241,7 @@ class TypstWriter:
     def pieces(self, pieces: tuple[Inline, ...]) -> str:
         """Text and inline math; identifiers in the text (``W_Q``) are typeset as math, and a
         matrix inline keeps display size, so it stays legible."""
-        split = [q for p in pieces for q in (prose(p) if isinstance(p, str) else (p,))]
-        return "".join(_boxed_runs(joined(split)))
+        return "".join(_boxed_runs(typeset_pieces(pieces)))
 
     def fitted_pieces(self, pieces: tuple[Inline, ...], line_pt: float | None = None) -> str:
         """Pieces that wrap as text does, shrunk as a whole only when one of their matrices

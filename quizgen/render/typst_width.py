@@ -41,8 +41,9 @@ DISPLAY_TEXT_PT = 10.0  # the sheet's largest text size around a display
 
 
 def text_em(text: str) -> float:
-    """A bound on the width of a run of text (or of a string in a formula), in em."""
-    return sum(DIGIT_EM if c.isdigit() and c.isascii() else SPACE_EM if c == " " else
+    """A bound on the width of a run of text (or of a string in a formula), in em; a
+    no-break space (``prose`` puts them around operators) is a space."""
+    return sum(DIGIT_EM if c.isdigit() and c.isascii() else SPACE_EM if c in " \u00a0" else
                MINUS_EM if c == MINUS else ASCII_EM if c.isascii() else OTHER_EM for c in text)
 
 
