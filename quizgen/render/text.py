@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from quizgen.model.content import (
     DELIMITERS, GREEK, MATH_TYPES, OPERATORS, Block, Delim, Display, Figure, Frac, Heatmap, Inline, Mat, Math,
@@ -26,7 +26,8 @@ _OPERATOR_TEXT = {name: ", " if sym == "," else f" {sym} " for name, sym in OPER
 
 @dataclass(slots=True)
 class _Box:
-    """Lines of equal width and the index of the line that carries the baseline."""
+    """Lines of equal width and the index of the line that carries the baseline. A box
+    is never changed once made: the box of a matrix is remembered and shared."""
 
     lines: tuple[str, ...]
     baseline: int
@@ -42,8 +43,6 @@ def _line(text: str) -> _Box:
 
 def _hcat(boxes: list[_Box]) -> _Box:
     """Place boxes side by side, aligning their baselines."""
-    if all(len(b.lines) == 1 for b in boxes):  # the common case: a formula on one line
-        return _line("".join([b.lines[0] for b in boxes]))
     above = max(b.baseline for b in boxes)
     below = max(len(b.lines) - b.baseline - 1 for b in boxes)
     rows = []
@@ -97,6 +96,34 @@ def _delim(node: Delim) -> str:
     return f"{_OPEN[node.kind]}{inline_math(node.body)}{_CLOSE[node.kind]}{sub}"
 
 
+_R = TypeVar("_R")
+
+
+def _remembered_by_identity(render: Callable[[Mat], _R]) -> Callable[[Mat], _R]:
+    """``render``, remembering what it gave for the last few hundred matrices, by the
+    node's identity.
+
+    Matrices recur: ``mat`` gives the same node for the same numbers, shown in the prompt
+    and again in the steps, and one-hot blocks and selectors fill problem after problem.
+    An ``lru_cache`` would hash the matrix, which visits every entry and costs about as
+    much as printing it; an identity costs nothing. Each entry keeps its node alive, so
+    no other object can take the node's id while the entry lasts."""
+    remembered: dict[int, tuple[Mat, _R]] = {}
+
+    def remembering(node: Mat) -> _R:
+        hit = remembered.get(id(node))
+        if hit is not None:
+            return hit[1]
+        result = render(node)
+        if len(remembered) == 256:  # few enough to keep the garbage collector's work small
+            remembered.clear()
+        remembered[id(node)] = (node, result)
+        return result
+
+    return remembering
+
+
+@_remembered_by_identity
 def _mat(node: Mat) -> str:
     rows = ["[" + ", ".join([_INLINE[type(e)](e) for e in row]) + "]" for row in shared_format(node).rows]
     return rows[0] if len(rows) == 1 else "[" + ", ".join(rows) + "]"
@@ -131,8 +158,7 @@ _FLAT_KINDS = frozenset({Sym, Num, Word, Op, Frac, Sqrt})
 def _display_box(node: Math) -> _Box:
     kind = type(node)
     if kind is Seq:
-        return _hcat([_line(_INLINE[type(i)](i)) if type(i) in _FLAT_KINDS else _display_box(i)
-                      for i in node.items])
+        return _seq_box(node)
     if kind is Mat and len(node.rows) > 1:
         return _matrix_box(node)
     if kind is Delim:
@@ -147,6 +173,31 @@ def _display_box(node: Math) -> _Box:
     return _line(inline_math(node))
 
 
+def _seq_box(node: Seq) -> _Box:
+    """The items of a sequence side by side. Most items print on one line (symbols,
+    operators, numbers), so each run of those becomes one line before the taller boxes
+    (matrices) are placed beside them."""
+    boxes: list[_Box] = []
+    run: list[str] = []  # the one-line items since the last taller box
+    for item in node.items:
+        kind = type(item)
+        if kind in _FLAT_KINDS:
+            run.append(_INLINE[kind](item))
+            continue
+        box = _display_box(item)
+        if len(box.lines) == 1:
+            run.append(box.lines[0])
+        else:
+            if run:
+                boxes.append(_line("".join(run)))
+                run = []
+            boxes.append(box)
+    if run or not boxes:
+        boxes.append(_line("".join(run)))
+    return boxes[0] if len(boxes) == 1 else _hcat(boxes)
+
+
+@_remembered_by_identity
 def _matrix_box(node: Mat) -> _Box:
     cells = [[_INLINE[type(e)](e) for e in row] for row in shared_format(node).rows]
     widths = [max(map(len, column)) for column in zip(*cells)]
@@ -164,12 +215,25 @@ def display_math(node: Math) -> str:
     return "\n".join(line.rstrip() for line in _display_box(node).lines)
 
 
+# Prose as plain text. Only a hyphen can change (into a minus sign), and finding where
+# takes a regular expression over the whole sentence (2 µs); the sentences that have one
+# recur problem after problem, so their plain text is remembered.
+_hyphenated_prose_text = lru_cache(maxsize=1024)(prose_text)
+
+
 def inline(pieces: tuple[Inline, ...]) -> str:
     """One line of text and inline math (a paragraph, a table cell, an option)."""
-    if len(pieces) == 1:  # most table cells: one number
+    if len(pieces) == 1:  # most table cells: one number or word
         p = pieces[0]
-        return prose_text(p) if type(p) is str else inline_math(p)
-    return "".join([prose_text(p) if type(p) is str else inline_math(p) for p in pieces])
+        if type(p) is not str:
+            return inline_math(p)
+        return _hyphenated_prose_text(p) if "-" in p else p
+    return "".join([
+        inline_math(p) if type(p) is not str
+        else _hyphenated_prose_text(p) if "-" in p
+        else p
+        for p in pieces
+    ])
 
 
 def _table(block: Table) -> str:
@@ -185,7 +249,7 @@ def block(b: Block) -> str:
         case Para():
             return inline(b.pieces)
         case Display():
-            return "\n".join("    " + line for line in display_math(b.math).splitlines())
+            return "\n".join(["    " + line.rstrip() for line in _display_box(b.math).lines])
         case Table():
             return _table(shared_row_format(b))
         case Figure():
