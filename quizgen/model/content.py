@@ -257,7 +257,10 @@ def seq(*parts: "Math | str | int | float") -> Seq:
     return Seq(tuple([as_math(p) for p in parts]))
 
 
+@lru_cache(maxsize=1024, typed=True)  # typed: a subscript 1 and 1.0 print differently
 def sym(name: str, sub: object = None, sup: object = None, accent: str | None = None) -> Sym:
+    """An identifier, remembered: nodes are immutable, and a family names the same few
+    (Q_j, K_i, W_Q) in its prompt, its steps and every option."""
     return Sym(name, None if sub is None else str(sub), None if sup is None else str(sup), accent)
 
 
