@@ -359,7 +359,7 @@ def _remembered_braces(items: tuple[object, ...]) -> Delim:
     return Delim(Seq(tuple(pieces)), "brace")
 
 
-_COMMA = Op("comma")
+_COMMA = _OPERATOR_NODES["comma"]
 
 
 def para(*pieces: Inline) -> Para:
