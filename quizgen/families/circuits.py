@@ -384,28 +384,29 @@ class VirtualHead(Family):
                  (stops_at_head1_output(net2, writes1), mistakes.SKIPS_FIRST_HEAD),
                  (one_token_copy(net1, net2), mistakes.ONE_TOKEN_FOR_TWO))
         distractors = tuple(Distractor(terms(m), mistake, m.tolist()) for m, mistake in wrong)
+        # each sum of terms is shown in a step and again in the answer: written out once
+        net1_terms, net2_terms, two_terms, one_terms = (terms(m) for m in (net1, net2, two, one))
+        arrivals = ", ".join(f"residual dim {c} of the token two back arrives in dim {r}" for r, c in back)
         steps = (
             step("The value matrices: row k of W_V has its 1 in the column of the k-th dim read (W_O is the "
                  "same shape transposed, for the dims written).",
                  Display(seq(sym("W", "V", "1"), "=", mat(w_v1))), Display(seq(sym("W", "V", "2"), "=", mat(w_v2)))),
             step("Head 1: each value dim k carries the k-th dim read and is written to the k-th dim written.",
-                 Display(seq(sym("W", "net1"), "=", *terms(net1)))),
-            step("Head 2 likewise.", Display(seq(sym("W", "net2"), "=", *terms(net2)))),
+                 Display(seq(sym("W", "net1"), "=", *net1_terms))),
+            step("Head 2 likewise.", Display(seq(sym("W", "net2"), "=", *net2_terms))),
             step("Two-token copy: chain head 1 then head 2; only dims head 2 reads from head 1's output survive.",
-                 Display(seq(sym("W", "net2"), sym("W", "net1"), "=", *terms(two)))),
+                 Display(seq(sym("W", "net2"), sym("W", "net1"), "=", *two_terms))),
             step("One-token copy: each head alone.", Display(seq(sym("W", "net2"), "+", sym("W", "net1"),
-                                                                 "=", *terms(one)))),
-            step("Read it off.", para(", ".join(f"residual dim {c} of the token two back arrives in dim {r}"
-                                               for r, c in back) + ".")),
+                                                                 "=", *one_terms))),
+            step("Read it off.", para(arrivals + ".")),
         )
-        arrivals = ", ".join(f"residual dim {c} of the token two back arrives in dim {r}" for r, c in back)
-        answer = (Display(seq(sym("W", "net1"), "=", *terms(net1))),
-                  Display(seq(sym("W", "net2"), "=", *terms(net2))),
-                  para("Two-token copy:"), Display(seq(sym("W", "net2"), sym("W", "net1"), "=", *terms(two))),
-                  para("One-token copy:"), Display(seq(sym("W", "net2"), "+", sym("W", "net1"), "=", *terms(one))),
+        answer = (Display(seq(sym("W", "net1"), "=", *net1_terms)),
+                  Display(seq(sym("W", "net2"), "=", *net2_terms)),
+                  para("Two-token copy:"), Display(seq(sym("W", "net2"), sym("W", "net1"), "=", *two_terms)),
+                  para("One-token copy:"), Display(seq(sym("W", "net2"), "+", sym("W", "net1"), "=", *one_terms)),
                   para(f"The two-token copy has rank {len(back)}: {arrivals}."))
         return Solution(truth, prompt, task, answer, steps, ("What is the two-token copy W_net2·W_net1?",),
-                        terms(two), distractors, two.tolist(), None)
+                        two_terms, distractors, two.tolist(), None)
 
 
 COMPOSITION_KIND = {"W_Q": "Q", "W_K": "K", "W_V": "V"}

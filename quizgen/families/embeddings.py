@@ -152,11 +152,12 @@ class GraphEmbeddings(Family):
                               + ("here the positions happen to follow the slot order" if in_slot_order
                                  else "positions are not the slot order") + ").",
                               para(", ".join(f"{v} → position {p}" for v, p in positions.items()) + ".")))
-        steps.append(step("Concatenate the blocks.", embedding_rows(dag, emb, blocks, widths)))
+        rows = embedding_rows(dag, emb, blocks, widths)  # in the last step and the answer
+        steps.append(step("Concatenate the blocks.", rows))
         answer = (
             para(f"Embeddings, one row per vertex in slot order {list(dag.vertices)} ("
                  + " ⊕ ".join(blocks) + "):"),
-            embedding_rows(dag, emb, blocks, widths),
+            rows,
         )
         task = (para("Write the embedding of every vertex, one row per vertex in slot order."),)
         return Solution(truth, tuple(prompt), task, answer, tuple(steps), question, (mat(emb[k]),), distractors,

@@ -30,10 +30,9 @@ CONVENTION_TEXT = {
 def attends_to(dag: Dag, s: np.ndarray) -> dict[str, list[int]]:
     """Target -> the sources with the row's highest positive raw score (none for a zero row)."""
     out = {}
-    for j, v in enumerate(dag.vertices):
-        row = s[j]
-        top = row.max()
-        out[str(v)] = [dag.vertices[i] for i in np.flatnonzero(row == top)] if top > 0 else []
+    for v, row in zip(dag.vertices, s.tolist()):  # plain floats: numpy is slow on rows this short
+        top = max(row)
+        out[str(v)] = [dag.vertices[i] for i, score in enumerate(row) if score == top] if top > 0 else []
     return out
 
 

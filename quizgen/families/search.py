@@ -159,8 +159,9 @@ class SearchTokens(Family):
             raise ValueError(f"vertex ids must lie in 1..V_max = {special['V_max']}")
         tokens = encode(edges, start, goal, n)
         useful = useful_children(dag, start, goal)
-        shortest = dag.distances(start)[goal]
         following = first_step(dag, start, goal)
+        from_start, from_following = dag.distances(start), dag.distances(following)
+        shortest = from_start[goal]
         ahead, layers = lookahead_search(dag, start, goal)
         truth = {"tokens": tokens, "useful": useful, "lookahead": ahead}
 
@@ -196,9 +197,8 @@ class SearchTokens(Family):
             f"{c}: " + ("is the goal" if c == goal else "reaches the goal" if c in useful else "cannot reach the goal")
             for c in dag.children(start)
         )
-        outside = [v for v in dag.reachable(start)
-                   if dag.distances(start)[v] != 1 + dag.distances(following).get(v, -2)]
-        deepest = max((dag.distances(start)[v] for v in outside), default=0)
+        outside = [v for v in dag.reachable(start) if from_start[v] != 1 + from_following.get(v, -2)]
+        deepest = max((from_start[v] for v in outside), default=0)
         steps = (
             step("Special tokens.", para(", ".join(f"{k} = {v}" for k, v in special.items()) + ".")),
             step("Count and pad.", para(f"{len(edges)} edges × 3 + QUERY s g (3) + PATH s (2) = {3 * len(edges) + 5} "

@@ -109,4 +109,4 @@ def selector(reads: list[int], width: int) -> np.ndarray:
 def unit_terms(matrix: np.ndarray) -> list[tuple[int, int, float]]:
     """The non-zero entries (row, col, value) of a matrix, read as a sum of e_row·e_colᵀ terms."""
     rows, cols = np.nonzero(np.abs(matrix) > 1e-12)
-    return [(int(r), int(c), float(matrix[r, c])) for r, c in zip(rows, cols)]
+    return list(zip(rows.tolist(), cols.tolist(), matrix[rows, cols].tolist()))

@@ -37,19 +37,27 @@ class Dag:
         return {v: tuple(w for w in self.vertices if w in found) for v, found in targets.items()}
 
     def parents(self, v: int) -> list[int]:
-        sources = {a for a, b in self.edges if b == v}
-        return [w for w in self.vertices if w in sources]
+        """Direct predecessors of ``v``, in slot order."""
+        return list(self._parents.get(v, ()))
+
+    @cached_property
+    def _parents(self) -> dict[int, tuple[int, ...]]:
+        """Each vertex's direct predecessors in slot order, found once (as ``_children``)."""
+        sources: dict[int, set[int]] = {}
+        for a, b in self.edges:
+            sources.setdefault(b, set()).add(a)
+        return {v: tuple(w for w in self.vertices if w in found) for v, found in sources.items()}
 
     @cached_property
     def topological_order(self) -> tuple[int, ...]:
         """Vertices with every edge pointing forward (Kahn's algorithm, slot order on ties)."""
-        indegree = {v: len(self.parents(v)) for v in self.vertices}
+        indegree = {v: len(self._parents.get(v, ())) for v in self.vertices}
         order: list[int] = []
         ready = [v for v in self.vertices if indegree[v] == 0]
         while ready:
             v = ready.pop(0)
             order.append(v)
-            for w in self.children(v):
+            for w in self._children.get(v, ()):
                 indegree[w] -= 1
                 if indegree[w] == 0:
                     ready.append(w)
@@ -62,7 +70,7 @@ class Dag:
         """Length (in edges) of the longest path from any vertex to each vertex."""
         depth = {v: 0 for v in self.vertices}
         for v in self.topological_order:
-            for w in self.children(v):
+            for w in self._children.get(v, ()):
                 depth[w] = max(depth[w], depth[v] + 1)
         return depth
 
@@ -71,7 +79,7 @@ class Dag:
         """Length (in edges) of the longest path starting at each vertex."""
         height = {v: 0 for v in self.vertices}
         for v in reversed(self.topological_order):
-            for w in self.children(v):
+            for w in self._children.get(v, ()):
                 height[v] = max(height[v], height[w] + 1)
         return height
 
@@ -90,12 +98,12 @@ class Dag:
     def reachable(self, v: int) -> list[int]:
         """Vertices reachable from ``v`` by one or more edges, in slot order."""
         seen: set[int] = set()
-        stack = self.children(v)
+        stack = list(self._children.get(v, ()))
         while stack:
             w = stack.pop()
             if w not in seen:
                 seen.add(w)
-                stack.extend(self.children(w))
+                stack.extend(self._children.get(w, ()))
         return [w for w in self.vertices if w in seen]
 
     def closure(self) -> "Dag":
@@ -116,7 +124,7 @@ class Dag:
         while frontier:
             nxt = []
             for u in frontier:
-                for w in self.children(u):
+                for w in self._children.get(u, ()):
                     if w not in dist:
                         dist[w] = dist[u] + 1
                         nxt.append(w)
@@ -135,8 +143,8 @@ def random_dag(rng: np.random.Generator, n_vertices: int, edge_probability: floa
     pairs = [(topo[a], topo[b]) for a in range(n_vertices) for b in range(a + 1, n_vertices)]
     # one uniform per pair, in pair order: the same numbers as one rng.random() per pair
     edges = [pair for pair, u in zip(pairs, rng.random(len(pairs)).tolist()) if u < edge_probability]
-    order = rng.permutation(len(edges))
-    return Dag(tuple(int(v) for v in ids), tuple((int(edges[k][0]), int(edges[k][1])) for k in order))
+    order = rng.permutation(len(edges)).tolist()
+    return Dag(tuple(ids), tuple([edges[k] for k in order]))  # plain ints already, from tolist
 
 
 def branching_dag(rng: np.random.Generator, path_length: int, extra_vertices: int, *,

@@ -233,17 +233,23 @@ def as_math(x: "Math | str | int | float | np.number") -> Math:
     kind = type(x)
     if kind is int or kind is float:  # the usual number first (a bool is not of type int)
         return Num(float(x))
-    if kind in _MATH_KINDS or isinstance(x, MATH_TYPES):  # a node, found by exact type first
+    if kind in _MATH_KINDS:  # a node, found by exact type
         return x
     if isinstance(x, str):
-        if x in OPERATORS:
-            return Op(x)
+        if x in _OPERATOR_NODES:
+            return _OPERATOR_NODES[x]
         if not x.isalnum():
             raise ValueError(f"{x!r} is neither an operator name nor an identifier; build it from nodes")
         return Sym(x)
+    if isinstance(x, MATH_TYPES):
+        return x
     if isinstance(x, (bool, np.bool_)):
         raise TypeError("booleans are not math")
     return Num(float(x))
+
+
+# one node per operator, shared (nodes are immutable): formulas name operators all the time
+_OPERATOR_NODES = {name: Op(name) for name in OPERATORS}
 
 
 def seq(*parts: "Math | str | int | float") -> Seq:
@@ -251,7 +257,10 @@ def seq(*parts: "Math | str | int | float") -> Seq:
     return Seq(tuple([as_math(p) for p in parts]))
 
 
+@lru_cache(maxsize=1024, typed=True)  # typed: a subscript 1 and 1.0 print differently
 def sym(name: str, sub: object = None, sup: object = None, accent: str | None = None) -> Sym:
+    """An identifier, remembered: nodes are immutable, and a family names the same few
+    (Q_j, K_i, W_Q) in its prompt, its steps and every option."""
     return Sym(name, None if sub is None else str(sub), None if sup is None else str(sup), accent)
 
 
@@ -313,13 +322,14 @@ def shared_row_format(t: Table) -> Table:
 
     rows = []
     for row in t.rows:
-        numbers = [n for cell in row if (n := number(cell)) is not None]
+        found = [number(cell) for cell in row]  # a cell's number, or None
+        numbers = [n for n in found if n is not None]
         if all(_whole(n.value) for n in numbers):
             rows.append(row)
             continue
         digits = max(n.digits for n in numbers)
-        rows.append(tuple((Num(n.value, digits, True, n.bound),) if (n := number(cell)) is not None else cell
-                          for cell in row))
+        rows.append(tuple([cell if n is None else (Num(n.value, digits, True, n.bound),)
+                           for cell, n in zip(row, found)]))
     return Table(t.header, tuple(rows), formatted=True)
 
 
@@ -334,6 +344,13 @@ def call(name: str, *args: "Math | str | int | float") -> Seq:
 
 def braces(items: Iterable[object]) -> Delim:
     """A set ``{a, b, c}`` of vertex ids or numbers (empty set shown as ``{}``)."""
+    return _remembered_braces(tuple(items))
+
+
+@lru_cache(maxsize=1024)
+def _remembered_braces(items: tuple[object, ...]) -> Delim:
+    """``braces``, remembered: nodes are immutable, and the same small sets of vertex ids
+    recur in every graph problem (a merge round's sets repeat those of the round before)."""
     pieces: list[Math] = []
     for item in items:
         if pieces:
@@ -342,7 +359,7 @@ def braces(items: Iterable[object]) -> Delim:
     return Delim(Seq(tuple(pieces)), "brace")
 
 
-_COMMA = Op("comma")
+_COMMA = _OPERATOR_NODES["comma"]
 
 
 def para(*pieces: Inline) -> Para:

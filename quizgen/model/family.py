@@ -75,22 +75,22 @@ class Family:
         return (self.__doc__ or "").strip().splitlines()[0]
 
 
-_FLOAT = frozenset({float})
+_NUMBER_TYPES = frozenset({float, int})
 
 
 def printed(value: Any, decimals: int | None) -> Any:
     """``value`` as a student reads it: every number rounded to ``decimals`` (when given),
     lists as tuples, so two values compare equal exactly when they print alike."""
-    # The usual cases come first, found by exact type, and a row of plain floats is done
+    # The usual cases come first, found by exact type, and a row of plain numbers is done
     # in one comprehension: the fairness gate runs this over every number of every option.
     kind = type(value)
     if kind is float or kind is int:
         return _printed_number(value, decimals)
     if kind is list or kind is tuple:
-        if set(map(type, value)) <= _FLOAT:  # every item a float (also an empty list)
+        if set(map(type, value)) <= _NUMBER_TYPES:  # every item a float or an int (also an empty list)
             if decimals is None:
-                return tuple([v + 0.0 for v in value])
-            return tuple([round_half_up(v, decimals) for v in value])
+                return tuple([float(v) + 0.0 for v in value])
+            return tuple([round_half_up(float(v), decimals) for v in value])
         return tuple([printed(v, decimals) for v in value])
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
