@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 from typing import Sequence
 
@@ -235,10 +236,13 @@ def _place_columns(rows: list[list[Node]], legs: list[tuple[Node, Node]]) -> dic
         neighbours[a].append(b)
         neighbours[b].append(a)
     for sweep in range(SWEEPS):
+        before = dict(x)
         order = zip(rows, offsets) if sweep % 2 == 0 else zip(rows[::-1], offsets[::-1])
         for row, row_offsets in order:
             wanted = [sum(x[m] for m in neighbours[n]) / len(neighbours[n]) if neighbours[n] else x[n] for n in row]
             x.update(zip(row, _fit_in_order(row_offsets, wanted)))
+        if x == before:
+            break  # every row sits where its neighbours pull it, so no later sweep moves it
     return x
 
 
@@ -434,27 +438,26 @@ def heatmap_svg(matrix: Sequence[Sequence[float]], row_labels: Sequence[str], co
         f'<rect width="{width}" height="{height}" fill="#ffffff" rx="6"/>',
         f'<text x="4" y="14" fill="#555b66" font-size="10">{escape(corner)}</text>',
     ]
-    for c, label in enumerate(col_labels):
-        parts.append(f'<text x="{LABEL_W + c * CELL + CELL / 2:.0f}" y="{top - 8}" text-anchor="middle" '
+    centres = [f"{LABEL_W + c * CELL + CELL / 2:.0f}" for c in range(cols)]  # of each column's texts
+    for label, centre in zip(col_labels, centres):
+        parts.append(f'<text x="{centre}" y="{top - 8}" text-anchor="middle" '
                      f'fill="{LABEL}">{escape(str(label))}</text>')
     for r, label in enumerate(row_labels):
         y = top + r * CELL
-        parts.append(f'<text x="{LABEL_W - 8}" y="{y + CELL / 2 + 4:.0f}" text-anchor="end" '
+        baseline = f"{y + CELL / 2 + 4:.0f}"  # of the row's texts
+        parts.append(f'<text x="{LABEL_W - 8}" y="{baseline}" text-anchor="end" '
                      f'fill="{LABEL}">{escape(str(label))}</text>')
-        for c in range(cols):
-            value = float(matrix[r][c])
-            share = abs(value) / peak
-            shade = _blend(share)
+        for c, (value, text, centre) in enumerate(zip(matrix[r], texts[r], centres)):
+            share = abs(float(value)) / peak
             ink = "#ffffff" if share > 0.55 else LABEL
-            x = LABEL_W + c * CELL
-            parts.append(f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" fill="{shade}" '
+            parts.append(f'<rect x="{LABEL_W + c * CELL}" y="{y}" width="{CELL}" height="{CELL}" fill="{_blend(share)}" '
                          f'stroke="#c3c9d4" stroke-width="1"/>')
-            parts.append(f'<text x="{x + CELL / 2:.0f}" y="{y + CELL / 2 + 4:.0f}" text-anchor="middle" '
-                         f'fill="{ink}">{texts[r][c]}</text>')
+            parts.append(f'<text x="{centre}" y="{baseline}" text-anchor="middle" fill="{ink}">{text}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
 
 
+@lru_cache(maxsize=4096)  # most cells of a pattern are 0 or the peak, and rows repeat
 def _blend(share: float) -> str:
     """White to #1c4fa8 in proportion to ``share``."""
     low, high = (255, 255, 255), (28, 79, 168)
