@@ -182,6 +182,7 @@ def order_rows(rows: list[list[Node]], legs: list[tuple[Node, Node]]) -> list[li
     below = _legs_below(rows, legs)
     _sift(best, below)
     best_count = total_crossings(best, legs)
+    starts = [[list(r) for r in current]]  # the order each sweep so far began with
     for sweep in range(SWEEPS):
         if best_count == 0:
             break
@@ -195,6 +196,9 @@ def order_rows(rows: list[list[Node]], legs: list[tuple[Node, Node]]) -> list[li
         count = total_crossings(current, legs)
         if count < best_count:
             best, best_count = [list(r) for r in current], count
+        if len(starts) >= 2 and current == starts[-2]:
+            break  # ended where the sweep before began: from here on they alternate between two orders seen
+        starts.append([list(r) for r in current])
     return best
 
 
@@ -450,8 +454,8 @@ def heatmap_svg(matrix: Sequence[Sequence[float]], row_labels: Sequence[str], co
         for c, (value, text, centre) in enumerate(zip(matrix[r], texts[r], centres)):
             share = abs(float(value)) / peak
             ink = "#ffffff" if share > 0.55 else LABEL
-            parts.append(f'<rect x="{LABEL_W + c * CELL}" y="{y}" width="{CELL}" height="{CELL}" fill="{_blend(share)}" '
-                         f'stroke="#c3c9d4" stroke-width="1"/>')
+            parts.append(f'<rect x="{LABEL_W + c * CELL}" y="{y}" width="{CELL}" height="{CELL}" '
+                         f'fill="{_blend(share)}" stroke="#c3c9d4" stroke-width="1"/>')
             parts.append(f'<text x="{centre}" y="{baseline}" text-anchor="middle" fill="{ink}">{text}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
