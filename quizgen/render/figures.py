@@ -114,12 +114,15 @@ def _barycentre_sort(row: list[Node], fixed: list[Node], legs: list[tuple[Node, 
     return [row[k] for _, k in sorted(keys)]
 
 
-def _sift(rows: list[list[Node]], below: list[list[tuple[Node, Node]]]) -> None:
+def _sift(rows: list[list[Node]], below: list[list[tuple[Node, Node]]]) -> int:
     """Move single nodes to the place in their row with the fewest crossings (adjacent
-    swaps are the special case of a move by one), until no move removes a crossing."""
+    swaps are the special case of a move by one), until no move removes a crossing; the
+    crossings left."""
+    # the crossings between each row and the next, counted again only when a row changes
+    between = [_crossings(upper, lower, legs) for upper, lower, legs in zip(rows, rows[1:], below)]
+
     def local(r: int) -> int:
-        return ((_crossings(rows[r - 1], rows[r], below[r - 1]) if r > 0 else 0)
-                + (_crossings(rows[r], rows[r + 1], below[r]) if r + 1 < len(rows) else 0))
+        return (between[r - 1] if r > 0 else 0) + (between[r] if r + 1 < len(rows) else 0)
 
     improved = True
     while improved:
@@ -128,7 +131,8 @@ def _sift(rows: list[list[Node]], below: list[list[tuple[Node, Node]]]) -> None:
             upper = (rows[r - 1], below[r - 1]) if r > 0 else None
             lower = (rows[r + 1], below[r]) if r + 1 < len(rows) else None
             before = local(r)
-            for n in list(row):
+            order = list(row)
+            for n in order:
                 if before == 0:
                     break  # nothing in this row to improve
                 at = row.index(n)
@@ -140,6 +144,12 @@ def _sift(rows: list[list[Node]], below: list[list[tuple[Node, Node]]]) -> None:
                 row.insert(best, n)
                 improved |= counts[best] < before
                 before = counts[best]  # the row's crossings now
+            if row != order:
+                if upper is not None:
+                    between[r - 1] = _crossings(rows[r - 1], row, below[r - 1])
+                if lower is not None:
+                    between[r] = _crossings(row, rows[r + 1], below[r])
+    return sum(between)
 
 
 def crossings_by_place(n: Node, others: list[Node], upper: tuple[list[Node], list[tuple[Node, Node]]] | None,
@@ -180,8 +190,7 @@ def order_rows(rows: list[list[Node]], legs: list[tuple[Node, Node]]) -> list[li
     if best_count == 0:
         return best
     below = _legs_below(rows, legs)
-    _sift(best, below)
-    best_count = total_crossings(best, legs)
+    best_count = _sift(best, below)
     starts = [[list(r) for r in current]]  # the order each sweep so far began with
     for sweep in range(SWEEPS):
         if best_count == 0:
@@ -192,8 +201,7 @@ def order_rows(rows: list[list[Node]], legs: list[tuple[Node, Node]]) -> list[li
         else:
             for r in range(len(current) - 2, -1, -1):
                 current[r] = _barycentre_sort(current[r], current[r + 1], below[r])
-        _sift(current, below)
-        count = total_crossings(current, legs)
+        count = _sift(current, below)
         if count < best_count:
             best, best_count = [list(r) for r in current], count
         if len(starts) >= 2 and current == starts[-2]:
