@@ -278,24 +278,28 @@ def edge_path(route: Sequence[Point], aim: float = 0.0) -> list[tuple[str, tuple
 
 def path_samples(commands: list[tuple[str, tuple[Point, ...]]], per_piece: int = 24) -> list[Point]:
     """Points along a path made of M, L and Q commands."""
+    steps = _sample_steps(per_piece)
     points: list[Point] = []
     pen: Point = (0.0, 0.0)
     for name, args in commands:
         if name == "M":
-            pen = args[0]
-            points.append(pen)
-            continue
-        for k in range(1, per_piece + 1):
-            t = k / per_piece
-            if name == "L":
-                (x1, y1), (x2, y2) = pen, args[0]
-                points.append((x1 + (x2 - x1) * t, y1 + (y2 - y1) * t))
-            else:
-                (x0, y0), (cx, cy), (x2, y2) = pen, args[0], args[1]
-                a, b, c = (1 - t) ** 2, 2 * t * (1 - t), t * t
-                points.append((a * x0 + b * cx + c * x2, a * y0 + b * cy + c * y2))
+            points.append(args[0])
+        elif name == "L":
+            (x1, y1), (x2, y2) = pen, args[0]
+            points.extend([(x1 + (x2 - x1) * t, y1 + (y2 - y1) * t) for t, _, _, _ in steps])
+        else:
+            (x0, y0), (cx, cy), (x2, y2) = pen, args[0], args[1]
+            points.extend([(a * x0 + b * cx + c * x2, a * y0 + b * cy + c * y2) for _, a, b, c in steps])
         pen = args[-1]
     return points
+
+
+@lru_cache(maxsize=None)
+def _sample_steps(per_piece: int) -> tuple[tuple[float, float, float, float], ...]:
+    """Where the samples of one piece of a path fall: each one's share ``t`` of the way,
+    and the weights of a quadratic curve's start, control and end point there."""
+    shares = [k / per_piece for k in range(1, per_piece + 1)]
+    return tuple((t, (1 - t) ** 2, 2 * t * (1 - t), t * t) for t in shares)
 
 
 def _aims(dag: Dag, x: dict[Node, float]) -> dict[tuple[int, int], float]:
@@ -326,11 +330,11 @@ def _near_route(centres: dict[int, Point], edge: tuple[int, int], route: Sequenc
 def _too_close(others: list[Point], samples: list[Point], width: float) -> list[float]:
     """The heights of the sample points of an edge that run within the clearance of one of
     the vertex centres ``others``."""
-    centres = np.array(others)
-    points = np.array(samples)
-    gaps = np.hypot(points[:, None, 0] - centres[None, :, 0], points[:, None, 1] - centres[None, :, 1])
-    close = (gaps < NODE_R + CLEARANCE + width / 2).any(axis=1)
-    return [float(y) for y in points[close, 1]]
+    xs, ys = np.array(samples).T
+    close = np.zeros(len(samples), dtype=bool)
+    for cx, cy in others:  # mostly one or two
+        close |= np.hypot(xs - cx, ys - cy) < NODE_R + CLEARANCE + width / 2
+    return ys[close].tolist()
 
 
 def dag_layout(dag: Dag, highlight: frozenset[tuple[int, int]] = frozenset()) -> GraphLayout:
