@@ -309,9 +309,12 @@ def _aims(dag: Dag, x: dict[Node, float]) -> dict[tuple[int, int], float]:
         skipped = dag.depth[v] - dag.depth[u] - 1
         return (u, v, skipped - 1) if skipped else (u,)
 
+    arrivals: dict[int, list[tuple[float, int]]] = {v: [] for v in dag.vertices}
+    for u, v in dag.edges:
+        arrivals[v].append((x[arrives_from(u, v)], u))
     aims: dict[tuple[int, int], float] = {}
-    for v in dag.vertices:
-        incoming = sorted((x[arrives_from(u, v)], u) for u in dag.parents(v))
+    for v, found in arrivals.items():
+        incoming = sorted(found)
         gap = min(PORT_GAP, 1.2 * NODE_R / max(1, len(incoming) - 1))
         for k, (_, u) in enumerate(incoming):
             aims[(u, v)] = (k - (len(incoming) - 1) / 2) * gap
