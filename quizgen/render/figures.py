@@ -116,8 +116,8 @@ def _barycentre_sort(row: list[Node], fixed: list[Node], legs: list[tuple[Node, 
 
 def _sift(rows: list[list[Node]], below: list[list[tuple[Node, Node]]]) -> int:
     """Move single nodes to the place in their row with the fewest crossings (adjacent
-    swaps are the special case of a move by one), until no move removes a crossing; the
-    crossings left."""
+    swaps are the special case of a move by one), until no move removes a crossing; returns
+    the crossings left."""
     # the crossings between each row and the next, counted again only when a row changes
     between = [_crossings(upper, lower, legs) for upper, lower, legs in zip(rows, rows[1:], below)]
 
@@ -309,12 +309,12 @@ def _aims(dag: Dag, x: dict[Node, float]) -> dict[tuple[int, int], float]:
         skipped = dag.depth[v] - dag.depth[u] - 1
         return (u, v, skipped - 1) if skipped else (u,)
 
-    arrivals: dict[int, list[tuple[float, int]]] = {v: [] for v in dag.vertices}
+    arrivals: dict[int, list[tuple[float, int]]] = {v: [] for v in dag.vertices}  # (x it comes from, source)
     for u, v in dag.edges:
         arrivals[v].append((x[arrives_from(u, v)], u))
     aims: dict[tuple[int, int], float] = {}
-    for v, found in arrivals.items():
-        incoming = sorted(found)
+    for v, incoming in arrivals.items():
+        incoming.sort()
         gap = min(PORT_GAP, 1.2 * NODE_R / max(1, len(incoming) - 1))
         for k, (_, u) in enumerate(incoming):
             aims[(u, v)] = (k - (len(incoming) - 1) / 2) * gap
