@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 from typing import Sequence
 
@@ -113,12 +114,15 @@ def _barycentre_sort(row: list[Node], fixed: list[Node], legs: list[tuple[Node, 
     return [row[k] for _, k in sorted(keys)]
 
 
-def _sift(rows: list[list[Node]], below: list[list[tuple[Node, Node]]]) -> None:
+def _sift(rows: list[list[Node]], below: list[list[tuple[Node, Node]]]) -> int:
     """Move single nodes to the place in their row with the fewest crossings (adjacent
-    swaps are the special case of a move by one), until no move removes a crossing."""
+    swaps are the special case of a move by one), until no move removes a crossing; returns
+    the crossings left."""
+    # the crossings between each row and the next, counted again only when a row changes
+    between = [_crossings(upper, lower, legs) for upper, lower, legs in zip(rows, rows[1:], below)]
+
     def local(r: int) -> int:
-        return ((_crossings(rows[r - 1], rows[r], below[r - 1]) if r > 0 else 0)
-                + (_crossings(rows[r], rows[r + 1], below[r]) if r + 1 < len(rows) else 0))
+        return (between[r - 1] if r > 0 else 0) + (between[r] if r + 1 < len(rows) else 0)
 
     improved = True
     while improved:
@@ -127,7 +131,8 @@ def _sift(rows: list[list[Node]], below: list[list[tuple[Node, Node]]]) -> None:
             upper = (rows[r - 1], below[r - 1]) if r > 0 else None
             lower = (rows[r + 1], below[r]) if r + 1 < len(rows) else None
             before = local(r)
-            for n in list(row):
+            order = list(row)
+            for n in order:
                 if before == 0:
                     break  # nothing in this row to improve
                 at = row.index(n)
@@ -139,6 +144,12 @@ def _sift(rows: list[list[Node]], below: list[list[tuple[Node, Node]]]) -> None:
                 row.insert(best, n)
                 improved |= counts[best] < before
                 before = counts[best]  # the row's crossings now
+            if row != order:
+                if upper is not None:
+                    between[r - 1] = _crossings(rows[r - 1], row, below[r - 1])
+                if lower is not None:
+                    between[r] = _crossings(row, rows[r + 1], below[r])
+    return sum(between)
 
 
 def crossings_by_place(n: Node, others: list[Node], upper: tuple[list[Node], list[tuple[Node, Node]]] | None,
@@ -179,8 +190,8 @@ def order_rows(rows: list[list[Node]], legs: list[tuple[Node, Node]]) -> list[li
     if best_count == 0:
         return best
     below = _legs_below(rows, legs)
-    _sift(best, below)
-    best_count = total_crossings(best, legs)
+    best_count = _sift(best, below)
+    starts = [[list(r) for r in current]]  # the order each sweep so far began with
     for sweep in range(SWEEPS):
         if best_count == 0:
             break
@@ -190,10 +201,12 @@ def order_rows(rows: list[list[Node]], legs: list[tuple[Node, Node]]) -> list[li
         else:
             for r in range(len(current) - 2, -1, -1):
                 current[r] = _barycentre_sort(current[r], current[r + 1], below[r])
-        _sift(current, below)
-        count = total_crossings(current, legs)
+        count = _sift(current, below)
         if count < best_count:
             best, best_count = [list(r) for r in current], count
+        if len(starts) >= 2 and current == starts[-2]:
+            break  # ended where the sweep before began: from here on they alternate between two orders seen
+        starts.append([list(r) for r in current])
     return best
 
 
@@ -235,10 +248,13 @@ def _place_columns(rows: list[list[Node]], legs: list[tuple[Node, Node]]) -> dic
         neighbours[a].append(b)
         neighbours[b].append(a)
     for sweep in range(SWEEPS):
+        before = dict(x)
         order = zip(rows, offsets) if sweep % 2 == 0 else zip(rows[::-1], offsets[::-1])
         for row, row_offsets in order:
             wanted = [sum(x[m] for m in neighbours[n]) / len(neighbours[n]) if neighbours[n] else x[n] for n in row]
             x.update(zip(row, _fit_in_order(row_offsets, wanted)))
+        if x == before:
+            break  # every row sits where its neighbours pull it, so no later sweep moves it
     return x
 
 
@@ -262,24 +278,28 @@ def edge_path(route: Sequence[Point], aim: float = 0.0) -> list[tuple[str, tuple
 
 def path_samples(commands: list[tuple[str, tuple[Point, ...]]], per_piece: int = 24) -> list[Point]:
     """Points along a path made of M, L and Q commands."""
+    steps = _sample_steps(per_piece)
     points: list[Point] = []
     pen: Point = (0.0, 0.0)
     for name, args in commands:
         if name == "M":
-            pen = args[0]
-            points.append(pen)
-            continue
-        for k in range(1, per_piece + 1):
-            t = k / per_piece
-            if name == "L":
-                (x1, y1), (x2, y2) = pen, args[0]
-                points.append((x1 + (x2 - x1) * t, y1 + (y2 - y1) * t))
-            else:
-                (x0, y0), (cx, cy), (x2, y2) = pen, args[0], args[1]
-                a, b, c = (1 - t) ** 2, 2 * t * (1 - t), t * t
-                points.append((a * x0 + b * cx + c * x2, a * y0 + b * cy + c * y2))
+            points.append(args[0])
+        elif name == "L":
+            (x1, y1), (x2, y2) = pen, args[0]
+            points.extend([(x1 + (x2 - x1) * t, y1 + (y2 - y1) * t) for t, _, _, _ in steps])
+        else:
+            (x0, y0), (cx, cy), (x2, y2) = pen, args[0], args[1]
+            points.extend([(a * x0 + b * cx + c * x2, a * y0 + b * cy + c * y2) for _, a, b, c in steps])
         pen = args[-1]
     return points
+
+
+@lru_cache(maxsize=None)
+def _sample_steps(per_piece: int) -> tuple[tuple[float, float, float, float], ...]:
+    """Where the samples of one piece of a path fall: each one's share ``t`` of the way,
+    and the weights of a quadratic curve's start, control and end point there."""
+    shares = [k / per_piece for k in range(1, per_piece + 1)]
+    return tuple((t, (1 - t) ** 2, 2 * t * (1 - t), t * t) for t in shares)
 
 
 def _aims(dag: Dag, x: dict[Node, float]) -> dict[tuple[int, int], float]:
@@ -289,9 +309,12 @@ def _aims(dag: Dag, x: dict[Node, float]) -> dict[tuple[int, int], float]:
         skipped = dag.depth[v] - dag.depth[u] - 1
         return (u, v, skipped - 1) if skipped else (u,)
 
+    arrivals: dict[int, list[tuple[float, int]]] = {v: [] for v in dag.vertices}  # (x it comes from, source)
+    for u, v in dag.edges:
+        arrivals[v].append((x[arrives_from(u, v)], u))
     aims: dict[tuple[int, int], float] = {}
-    for v in dag.vertices:
-        incoming = sorted((x[arrives_from(u, v)], u) for u in dag.parents(v))
+    for v, incoming in arrivals.items():
+        incoming.sort()
         gap = min(PORT_GAP, 1.2 * NODE_R / max(1, len(incoming) - 1))
         for k, (_, u) in enumerate(incoming):
             aims[(u, v)] = (k - (len(incoming) - 1) / 2) * gap
@@ -310,11 +333,11 @@ def _near_route(centres: dict[int, Point], edge: tuple[int, int], route: Sequenc
 def _too_close(others: list[Point], samples: list[Point], width: float) -> list[float]:
     """The heights of the sample points of an edge that run within the clearance of one of
     the vertex centres ``others``."""
-    centres = np.array(others)
-    points = np.array(samples)
-    gaps = np.hypot(points[:, None, 0] - centres[None, :, 0], points[:, None, 1] - centres[None, :, 1])
-    close = (gaps < NODE_R + CLEARANCE + width / 2).any(axis=1)
-    return [float(y) for y in points[close, 1]]
+    xs, ys = np.array(samples).T
+    close = np.zeros(len(samples), dtype=bool)
+    for cx, cy in others:  # mostly one or two
+        close |= np.hypot(xs - cx, ys - cy) < NODE_R + CLEARANCE + width / 2
+    return ys[close].tolist()
 
 
 def dag_layout(dag: Dag, highlight: frozenset[tuple[int, int]] = frozenset()) -> GraphLayout:
@@ -434,27 +457,26 @@ def heatmap_svg(matrix: Sequence[Sequence[float]], row_labels: Sequence[str], co
         f'<rect width="{width}" height="{height}" fill="#ffffff" rx="6"/>',
         f'<text x="4" y="14" fill="#555b66" font-size="10">{escape(corner)}</text>',
     ]
-    for c, label in enumerate(col_labels):
-        parts.append(f'<text x="{LABEL_W + c * CELL + CELL / 2:.0f}" y="{top - 8}" text-anchor="middle" '
+    centres = [f"{LABEL_W + c * CELL + CELL / 2:.0f}" for c in range(cols)]  # of each column's texts
+    for label, centre in zip(col_labels, centres):
+        parts.append(f'<text x="{centre}" y="{top - 8}" text-anchor="middle" '
                      f'fill="{LABEL}">{escape(str(label))}</text>')
     for r, label in enumerate(row_labels):
         y = top + r * CELL
-        parts.append(f'<text x="{LABEL_W - 8}" y="{y + CELL / 2 + 4:.0f}" text-anchor="end" '
+        baseline = f"{y + CELL / 2 + 4:.0f}"  # of the row's texts
+        parts.append(f'<text x="{LABEL_W - 8}" y="{baseline}" text-anchor="end" '
                      f'fill="{LABEL}">{escape(str(label))}</text>')
-        for c in range(cols):
-            value = float(matrix[r][c])
-            share = abs(value) / peak
-            shade = _blend(share)
+        for c, (value, text, centre) in enumerate(zip(matrix[r], texts[r], centres)):
+            share = abs(float(value)) / peak
             ink = "#ffffff" if share > 0.55 else LABEL
-            x = LABEL_W + c * CELL
-            parts.append(f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" fill="{shade}" '
-                         f'stroke="#c3c9d4" stroke-width="1"/>')
-            parts.append(f'<text x="{x + CELL / 2:.0f}" y="{y + CELL / 2 + 4:.0f}" text-anchor="middle" '
-                         f'fill="{ink}">{texts[r][c]}</text>')
+            parts.append(f'<rect x="{LABEL_W + c * CELL}" y="{y}" width="{CELL}" height="{CELL}" '
+                         f'fill="{_blend(share)}" stroke="#c3c9d4" stroke-width="1"/>')
+            parts.append(f'<text x="{centre}" y="{baseline}" text-anchor="middle" fill="{ink}">{text}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
 
 
+@lru_cache(maxsize=4096)  # most cells of a pattern are 0 or the peak, and rows repeat
 def _blend(share: float) -> str:
     """White to #1c4fa8 in proportion to ``share``."""
     low, high = (255, 255, 255), (28, 79, 168)
