@@ -487,9 +487,10 @@ def prose_text(text: str) -> str:
 
 
 # a binary operator between two terms in prose ("n − 1", "n × d_model", "13 → 8"), whose
-# spaces a typeset line must not break at
-_SPACED_OPERATOR = re.compile(r"(?<=\S) ([−×·+→/]) (?=\S)")
-_SPACED_PERCENT = re.compile(r"(?<=\d) %")  # 100 %: a number and its unit stay together
+# spaces a typeset line must not break at; both patterns start with the space and look
+# back past it, so a search jumps from space to space rather than trying every character
+_SPACED_OPERATOR = re.compile(r" (?<=\S )([−×·+→/]) (?=\S)")
+_SPACED_PERCENT = re.compile(r" (?<=\d )%")  # 100 %: a number and its unit stay together
 
 
 @lru_cache(maxsize=2048)  # the same sentences and step titles recur problem after problem
@@ -499,7 +500,10 @@ def prose(text: str) -> tuple[Inline, ...]:
     ``e^-1.5``) become math nodes, everything else stays text (with ``prose_text``). A
     power of a bracketed exponent (``e^(c/√d)``) stays text. The spaces around a binary
     operator become no-break spaces, so a line never ends in "n −" with "1" on the next."""
-    text = _SPACED_PERCENT.sub("\u00a0%", _SPACED_OPERATOR.sub("\u00a0\\1\u00a0", text))
+    # (a function rather than the template "\u00a0\\1\u00a0", which re expands in Python, slowly)
+    text = _SPACED_PERCENT.sub("\u00a0%", _SPACED_OPERATOR.sub(lambda m: f"\u00a0{m[1]}\u00a0", text))
+    if "_" not in text and "^" not in text:  # every maths piece has one (most prose has none)
+        return (prose_text(text),) if text else ()
     pieces: list[Inline] = []
     at = 0
     for m in _PROSE_MATH.finditer(text):

@@ -74,16 +74,21 @@ def _display_parts(node: Math) -> list[Math]:
     return [Seq(tuple(p)) if len(p) != 1 else p[0] for p in parts if p]
 
 
-def _identifiers(pieces: tuple[Inline, ...]) -> tuple[Inline, ...]:
-    """Pieces with the identifiers in their text (``S_0``) as math, as a card typesets them."""
-    return tuple(q for p in pieces for q in (prose(p) if isinstance(p, str) else (p,)))
+@lru_cache(maxsize=256)  # a table's header recurs in each of its blocks and problem after problem
+def _data_label(header: tuple[Inline, ...]) -> str:
+    """The attribute by which a card's cell names its column: the header in plain text,
+    the identifiers in it (``S_0``) typeset as math (S₀), so a table can stack its rows on
+    a narrow screen."""
+    identifiers = tuple(q for p in header for q in (prose(p) if isinstance(p, str) else (p,)))
+    return f' data-label="{escape(plain_inline(identifiers))}"'
 
 
 @lru_cache(maxsize=1024)
-def _pieces_html(pieces: tuple[Inline, ...], inline_math: Callable[[Math], str]) -> str:
+def _pieces_html(pieces: tuple[Inline, ...], inline_math: Callable[[Math], str]) -> Markup:
     """Text and inline math as HTML, identifiers in the text typeset as math, and a math
     piece with the text tied to it (``tied_runs``: "1/" before √d_k) in a span that does
-    not wrap; remembered, since the same sentences and step titles recur note after note."""
+    not wrap; remembered, Markup already, since the same sentences, step titles and table
+    cells recur note after note."""
     html = []
     for run in tied_runs(typeset_pieces(pieces)):
         if isinstance(run, str):
@@ -93,7 +98,7 @@ def _pieces_html(pieces: tuple[Inline, ...], inline_math: Callable[[Math], str])
             math = inline_math(node)
             html.append(f'<span style="white-space: nowrap">{escape(before, quote=False)}{math}'
                         f'{escape(after, quote=False)}</span>' if before or after else math)
-    return "".join(html)
+    return Markup("".join(html))
 
 
 def _holds_records(b: Table) -> bool:
@@ -140,7 +145,7 @@ class HtmlWriter:
 
     def pieces(self, pieces: tuple[Inline, ...]) -> Markup:
         """Text and inline math; identifiers in the text (``W_Q``) are typeset as math."""
-        return Markup(_pieces_html(tuple(pieces), self.inline_math))
+        return _pieces_html(tuple(pieces), self.inline_math)
 
     def fitted_pieces(self, pieces: tuple[Inline, ...]) -> Markup:
         """The same as ``pieces``: a page fits what is too wide with its own script."""
@@ -169,10 +174,7 @@ class HtmlWriter:
     def table(self, header: tuple[tuple[Inline, ...], ...], rows: tuple[tuple[tuple[Inline, ...], ...], ...],
               css: str = "grid") -> Markup:
         head = "".join(f"<th>{self.pieces(c)}</th>" for c in header)
-        # on cards each cell names its column (in plain text, S₀(v) for S_0(v)), so a table
-        # can stack its rows on a narrow screen
-        labels = [f' data-label="{escape(plain_inline(_identifiers(c)))}"' if self.card_tables else ""
-                  for c in header]
+        labels = [_data_label(c) if self.card_tables else "" for c in header]
         body = "".join("<tr>" + "".join(f"<td{label}>{self.pieces(c)}</td>"
                                         for label, c in zip(labels, row)) + "</tr>" for row in rows)
         return Markup(f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
