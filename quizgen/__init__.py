@@ -1,3 +1,3 @@
 """quizgen: exam practice on the mechanics of transformer attention."""
 
-__version__ = "0.2.4"
+__version__ = "0.2.5"
