@@ -525,11 +525,17 @@ def prose(text: str) -> tuple[Inline, ...]:
     return tuple(pieces)
 
 
+def with_identifiers(pieces: "Sequence[Inline]") -> list[Inline]:
+    """Pieces with the identifiers in their text (``S_0``, ``W_Q``) as maths (``prose``),
+    as every typeset output shows them."""
+    return [q for p in pieces for q in (prose(p) if isinstance(p, str) else (p,))]
+
+
 def typeset_pieces(pieces: "Sequence[Inline]") -> list[Inline]:
     """Pieces as the typesetting writers (HTML, Typst) set them: the identifiers in their
-    text as maths (``prose``), and text that touches maths marked with a word joiner
-    (``joined``), ready for ``tied_runs``."""
-    return joined([q for p in pieces for q in (prose(p) if isinstance(p, str) else (p,))])
+    text as maths (``with_identifiers``), and text that touches maths marked with a word
+    joiner (``joined``), ready for ``tied_runs``."""
+    return joined(with_identifiers(pieces))
 
 
 WORD_JOINER = "\u2060"

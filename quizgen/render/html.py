@@ -15,8 +15,8 @@ from typing import Callable
 from markupsafe import Markup
 
 from quizgen.model.content import (
-    Block, Delim, Display, Figure, Heatmap, Inline, Mat, Math, Op, Para, Seq, Step, Table, prose, shared_row_format,
-    tied_runs, typeset_pieces,
+    Block, Delim, Display, Figure, Heatmap, Inline, Mat, Math, Op, Para, Seq, Step, Table, shared_row_format,
+    tied_runs, typeset_pieces, with_identifiers,
 )
 from quizgen.render.figures import heatmap_svg
 from quizgen.render.latex import breakable, cloze_safe, latex
@@ -79,8 +79,7 @@ def _data_label(header: tuple[Inline, ...]) -> str:
     """The attribute by which a card's cell names its column: the header in plain text,
     the identifiers in it (``S_0``) typeset as math (S₀), so a table can stack its rows on
     a narrow screen."""
-    identifiers = tuple(q for p in header for q in (prose(p) if isinstance(p, str) else (p,)))
-    return f' data-label="{escape(plain_inline(identifiers))}"'
+    return f' data-label="{escape(plain_inline(tuple(with_identifiers(header))))}"'
 
 
 @lru_cache(maxsize=1024)

@@ -311,8 +311,9 @@ class TypstWriter:
     def _heatmap(self, b: Heatmap, line_pt: float | None) -> str:
         peak = max(max(abs(v) for v in row) for row in b.values) or 1.0
         head = ["[]"] + [f"[*{text(c)}*]" for c in b.col_labels]
+        shown_rows = cell_texts(b.values, b.digits)
         cells = []
-        for label, row, printed in zip(b.row_labels, b.values, cell_texts(b.values, b.digits)):
+        for label, row, printed in zip(b.row_labels, b.values, shown_rows):
             cells.append(f"[*{text(label)}*]")
             for v, shown in zip(row, printed):
                 share = abs(v) / peak
@@ -322,7 +323,7 @@ class TypstWriter:
         table = (f"table(columns: {len(b.col_labels) + 1}, align: center + horizon, inset: 5pt, "
                  f"stroke: 0.5pt + luma(170), table.header({', '.join(head)}), {', '.join(cells)})")
         columns = [[width.text_em(label) for label in b.row_labels]]
-        columns += [[width.text_em(c), *(width.text_em(row[k]) for row in cell_texts(b.values, b.digits))]
+        columns += [[width.text_em(c), *(width.text_em(row[k]) for row in shown_rows)]
                     for k, c in enumerate(b.col_labels)]
         place = fitted if _surely_fits(width.table_pt(columns, HEATMAP_INSET_PT), line_pt) else fits
         return (place(f"#align(center, {table})") +

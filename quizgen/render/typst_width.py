@@ -17,7 +17,8 @@ bound is ever too small.
 from __future__ import annotations
 
 from quizgen.model.content import (
-    GREEK, MINUS, Delim, Frac, Inline, Mat, Math, Num, Op, Seq, Sqrt, Sym, Word, number_text, prose, shared_format,
+    GREEK, MINUS, Delim, Frac, Inline, Mat, Math, Num, Op, Seq, Sqrt, Sym, Word, number_text, shared_format,
+    with_identifiers,
 )
 
 # Advances in em, rounded up from Typst's fonts.
@@ -80,8 +81,7 @@ def math_em(node: Math) -> float:
 
 def pieces_em(pieces: tuple[Inline, ...]) -> float:
     """A bound on the width of text and inline maths set on one line, in em."""
-    return sum(sum(text_em(q) if isinstance(q, str) else math_em(q) for q in prose(p)) if isinstance(p, str)
-               else math_em(p) for p in pieces)
+    return sum(text_em(q) if isinstance(q, str) else math_em(q) for q in with_identifiers(pieces))
 
 
 def display_pt(node: Math) -> float:
