@@ -564,8 +564,8 @@ class Composition(Family):
               if via not in raw_largest else ()),
         )
         answer = (para(f"{kind}-composition, score {fixed(score)} (Q: {fixed(scores['W_Q'])}, "
-                       f"K: {fixed(scores['W_K'])}, V: {fixed(scores['W_V'])}; 0 = head 2 ignores head 1's output, 1 = the largest possible "
-                       "overlap)."),
+                       f"K: {fixed(scores['W_K'])}, V: {fixed(scores['W_V'])}; 0 = head 2 ignores head 1's output, "
+                       "1 = the largest possible overlap)."),
                   para(COMPOSITION_MEANING[kind]))
         return Solution(truth, prompt, task, answer, steps,
                         ("Which composition is strongest, and what is its score?",), option(kind, score),
