@@ -22,6 +22,7 @@ from click.shell_completion import CompletionItem
 
 from quizgen import __version__, catalog
 from quizgen.errors import QuizgenError
+from quizgen.words import counted
 
 USER_ERROR = 2
 WIDTH = 80  # ``list`` and ``describe`` fit an 80-column terminal
@@ -324,7 +325,7 @@ def export(families: tuple[str, ...], count: int, seed: int, difficulty: str | N
         else:
             export_to_file(output, work, fmt, jobs=jobs, progress=step)
     if output is not None and not quiet:
-        click.echo(f"wrote {total} problems to {output}", err=True)
+        click.echo(f"wrote {counted(total, 'problem')} to {output}", err=True)
 
 
 @contextmanager
@@ -414,7 +415,7 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None, 
             click.echo(err=True)
         click.echo(report.summary())
 
-    click.echo(f"building {len(definitions)} deck(s) from {source} into {out_dir}/", err=True)
+    click.echo(f"building {counted(len(definitions), 'deck')} from {source} into {out_dir}/", err=True)
     with written_together():  # every file of the build is replaced at the end, or none
         for definition in definitions:
             with _progress(definition.size, definition.stem, show=not quiet) as step:
@@ -428,7 +429,7 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None, 
                 except OSError as exc:  # e.g. a full $TMPDIR while Typst compiles
                     raise QuizgenError(f"cannot write the sheet of {definition.path}: {exc.strerror or exc}") from None
                 for path in written:
-                    click.echo(f"{path}: a sheet of {len(deck_sheet.items)} questions")
+                    click.echo(f"{path}: a sheet of {counted(len(deck_sheet.items), 'question')}")
 
 
 @cli.command()
@@ -452,7 +453,7 @@ def retired(deck_file: Path, out_dir: Path, forget: bool) -> None:
 
     definition = load_deck(deck_file)
     if forget:
-        click.echo(f"{definition.stem}: forgot {forget_retired(definition, out_dir)} retired notes")
+        click.echo(f"{definition.stem}: forgot {counted(forget_retired(definition, out_dir), 'retired note')}")
         return
     searches = retired_searches(definition, out_dir)
     for search in searches:
@@ -521,7 +522,7 @@ def sheet(deck: Path | None, families: tuple[str, ...], count: int, difficulty: 
     base = _say_seed(seed) if seed is not None else plan.default_seed
     names = read_names(names_file) if names_file is not None else None
     if names is not None and students is not None and students != len(names):
-        raise QuizgenError(f"{names_file} has {len(names)} names but --students is {students}")
+        raise QuizgenError(f"{names_file} has {counted(len(names), 'name')} but --students is {students}")
     students = len(names) if names is not None else (1 if students is None else students)
     if not 1 <= students <= MAX_STUDENTS:
         raise QuizgenError(f"students must be between 1 and {MAX_STUDENTS}, not {students}")
@@ -578,7 +579,7 @@ def practice(families: tuple[str, ...], deck: Path | None, count: int, difficult
     command = practice_command(families, deck, count, difficulty, plan.seed, output)
     atomic_write(output, practice_page(plan, payloads, command).encode("utf-8"))
     if not quiet:
-        click.echo(f"{output}: {len(payloads)} problems of {len(plan.family_ids)} families")
+        click.echo(f"{output}: {counted(len(payloads), 'problem')} of {counted(len(plan.family_ids), 'family', 'families')}")
 
 
 def practice_command(families: tuple[str, ...], deck: Path | None, count: int, difficulty: str | None, seed: int,

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import jinja2
 
-from quizgen.render import typst
+from quizgen.render import command, typst
+from quizgen.words import counted
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -29,7 +30,9 @@ def shipped(folder: str) -> Path:
 def jinja_env() -> jinja2.Environment:
     """Templates with StrictUndefined, so a missing value fails loudly. HTML templates
     autoescape; Typst templates (``.typ``) receive rendered Typst and pass any raw text
-    through the ``typst_text``/``typst_string`` filters, which make string literals."""
+    through the ``typst_text``/``typst_string`` filters, which make string literals. A
+    printed command goes through ``typst_command`` or ``html_command``, which wrap it only
+    between its words."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(shipped("templates")),
         autoescape=jinja2.select_autoescape(["html"], default=False),
@@ -40,4 +43,7 @@ def jinja_env() -> jinja2.Environment:
     )
     env.filters["typst_text"] = typst.text
     env.filters["typst_string"] = typst.string
+    env.filters["typst_command"] = command.typst_markup
+    env.filters["html_command"] = command.html
+    env.filters["counted"] = counted
     return env

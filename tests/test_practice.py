@@ -10,6 +10,7 @@ import base64
 import gzip
 import json
 import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -107,9 +108,11 @@ def test_practice_command_writes_one_page(tmp_path):
     result = CliRunner().invoke(cli, ["practice", "--family", "qk.softmax", "--count", "2", "--seed", "3",
                                       "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "6 problems of 1 families" in result.output
+    assert "6 problems of 1 family" in result.output
     page = out.read_text(encoding="utf-8")
-    assert "quizgen practice --family qk.softmax --count 2 --seed 3 -o p.html" in page
+    assert "6 problems (2 per family and level, 1 family, seed 3)" in page
+    shown = re.search(r"Regenerate: <code>(.*?)</code>", page).group(1)
+    assert unescape(re.sub(r"<[^>]+>", "", shown)) == "quizgen practice --family qk.softmax --count 2 --seed 3 -o p.html"
     assert list(tmp_path.iterdir()) == [out]
 
 
@@ -136,7 +139,7 @@ def test_progress_shows_only_on_a_terminal(tmp_path):
     out = str(tmp_path / "p.html")
     shown, printed_out = on_a_terminal("practice", "--family", "qk.softmax", "--count", "2", "-j", "1", "-o", out)
     assert "drawing the pool" in shown and "6/6" in shown
-    assert printed_out == f"{out}: 6 problems of 1 families\n"
+    assert printed_out == f"{out}: 6 problems of 1 family\n"
     assert on_a_terminal("practice", "--family", "qk.softmax", "--count", "2", "-j", "1", "-q", "-o", out) == ("", "")
 
 

@@ -40,6 +40,7 @@ from quizgen.model.choices import lettered_options
 from quizgen.model.content import Step
 from quizgen.model.problem import Problem
 from quizgen.render.html import HtmlWriter
+from quizgen.words import counted
 from quizgen.resources import shipped
 from quizgen.typed import typed_answer
 from quizgen.writers.manifest import Manifest, NoteRecord, manifest_path, read_manifest
@@ -333,14 +334,14 @@ class BuildReport:
     stamp: int = 0  # the time new and changed notes got
 
     def summary(self) -> str:
-        lines = [f"{self.path}: {self.notes} notes ({self.new} new, {self.changed} changed, "
+        lines = [f"{self.path}: {counted(self.notes, 'note')} ({self.new} new, {self.changed} changed, "
                  f"{self.unchanged} unchanged, {len(self.retired)} retired)"]
         if self.stamp != self.requested:
             lines.append(f"  the build time {self.requested} is not later than the previous build's, so new and "
                          f"changed notes get {self.stamp}: Anki applies only notes newer than its own")
         for move in self.moves:
             lines.append(
-                f"  {move.notes} notes move from Anki deck {move.old!r} to {move.new!r}; an import does not move "
+                f"  {counted(move.notes, 'note')} move from Anki deck {move.old!r} to {move.new!r}; an import does not move "
                 f"cards Anki already has: before importing, rename {move.old!r} to {move.new!r} in Anki (or "
                 f"select the cards in the browser with {move.search(self.deck_id)} "
                 "and use Change Deck)")
