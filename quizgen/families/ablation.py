@@ -136,8 +136,7 @@ class AblationThreshold(Family):
                                " (0 above the diagonal is masked)."))
         task = (para("List the circuit edges (source → target, by position) and the positions to keep for the last "
                      f"query row (position {end}): when it attends to at least one source at ≥ τ, keep those "
-                     "sources and the end position itself; when it attends to none, keep nothing for it "
-                     "(seed 004)."),)
+                     "sources and the end position itself; when it attends to none, keep nothing for it."),)
         made = [
             (always_keeps_end(pattern, tau), mistakes.ALWAYS_KEEPS_END),
             (forgets_end(pattern, tau), mistakes.FORGETS_END_POSITION),
@@ -168,7 +167,7 @@ class AblationThreshold(Family):
         else:
             steps.append(step("Trap: the last query row attends to nothing at ≥ τ.", para(
                 f"Its largest weight is {fixed(pattern[end].max(), 2)} < τ = {tau:g}: nothing is kept for it, "
-                f"not even the end position {end} (keeping it is conditional, seed 004).")))
+                f"not even the end position {end} (keeping it is conditional).")))
         answer = (para(f"Edges: {edge_text(edges)}. Last query row: {keep_text(keep)}."),)
         return Solution(truth, tuple(prompt), task, answer, tuple(steps),
                         ("Which edges does the circuit keep, and which positions does the last row need kept?",),

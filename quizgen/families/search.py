@@ -169,10 +169,10 @@ class SearchTokens(Family):
         prompt = (
             para(f"A graph has the edges {edge_list} (in this order). Start: {start}; goal: {goal}."),
             graph_figure(dag),
-            para(f"The context length is n = {n}. Token ids: V_max = (n − 5) // 3, vertices are 1..V_max (0 is "
-                 "reserved), PATH = V_max + 1, EDGE = V_max + 2, PAD = V_max + 3, QUERY = V_max + 4. The input is "
-                 "left padding, then EDGE u v for each edge in the order given, then QUERY start goal, then PATH "
-                 "start."),
+            para(f"The context length is n = {n}. Token ids: V_max = (n − 5)/3 rounded down, vertices are 1..V_max "
+                 "(0 is reserved), PATH = V_max + 1, EDGE = V_max + 2, PAD = V_max + 3, QUERY = V_max + 4. The "
+                 "input is left padding, then EDGE u v for each edge in the order given, then QUERY start goal, "
+                 "then PATH start."),
             para("The lookahead L is what the paper's generator computes (lookahead_depth): search breadth-first "
                  "from the start, one layer of vertices per step (layer d: the vertices at distance d from the "
                  "start), each vertex tagged with the child of the start it was first reached through (a vertex "
@@ -199,8 +199,10 @@ class SearchTokens(Family):
         )
         outside = [v for v in dag.reachable(start) if from_start[v] != 1 + from_following.get(v, -2)]
         deepest = max((from_start[v] for v in outside), default=0)
+        rounded = "" if (n - 5) % 3 == 0 else " rounded down"
+        others = ", ".join(f"{k} = {v}" for k, v in special.items() if k != "V_max")
         steps = (
-            step("Special tokens.", para(", ".join(f"{k} = {v}" for k, v in special.items()) + ".")),
+            step("Special tokens.", para(f"V_max = ({n} − 5)/3{rounded} = {special['V_max']}, {others}.")),
             step("Count and pad.", para(f"{len(edges)} edges × 3 + QUERY s g (3) + PATH s (2) = {3 * len(edges) + 5} "
                                         f"tokens, so {pad} PAD token{'' if pad == 1 else 's'} on the left.")),
             step("The sequence, twelve positions a row.", table(
