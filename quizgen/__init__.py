@@ -1,3 +1,3 @@
 """quizgen: exam practice on the mechanics of transformer attention."""
 
-__version__ = "0.2.5"
+__version__ = "0.2.6"
