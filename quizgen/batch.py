@@ -44,10 +44,11 @@ class FamilyLevels(Protocol):
 
 
 def check_request(family_ids: Iterable[str], count: int, difficulty: str | None) -> list[catalog.FamilyInfo]:
-    """Validate a batch request against the catalog; raise ``QuizgenError`` with the valid choices."""
+    """Validate a batch request against the catalog; raise ``QuizgenError`` with the valid choices.
+    A family named twice is made once."""
     known = catalog.families()
     families = []
-    for fid in family_ids:
+    for fid in dict.fromkeys(family_ids):
         if fid not in known:
             raise QuizgenError(f"unknown family {fid!r}; choose from {', '.join(known)}")
         families.append(known[fid])

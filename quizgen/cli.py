@@ -8,6 +8,7 @@ nearly as fast as click itself (they read the family catalog, not the families).
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 import textwrap
@@ -25,6 +26,7 @@ from quizgen.errors import QuizgenError
 from quizgen.words import counted
 
 USER_ERROR = 2
+SHEET_KEY, SHEET_FORMATS = "separate", ("pdf",)  # the sheet ``build`` writes beside each deck
 WIDTH = 80  # ``list`` and ``describe`` fit an 80-column terminal
 
 
@@ -41,7 +43,20 @@ class QuizgenGroup(click.Group):
         except (click.ClickException, QuizgenError) as exc:
             click.echo(f"Error: {_error_line(exc)}", err=True)
             sys.exit(USER_ERROR)
+        except OSError as exc:  # files are checked where they are written: this is the terminal or a pipe
+            click.echo(f"Error: cannot write the output: {exc.strerror or exc}", err=True)
+            sys.exit(USER_ERROR)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _say(message: str) -> None:
+    """A line on standard output that the run does not depend on (what a build or a sheet
+    wrote). When the reader has gone (``quizgen build | head -1``), the rest is dropped and
+    the run goes on, so its files are still written."""
+    try:
+        click.echo(message)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's advice for SIGPIPE
 
 
 def _error_line(exc: click.ClickException | QuizgenError) -> str:
@@ -119,6 +134,19 @@ class Seed(click.ParamType):
 
     def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
         return [CompletionItem("random")] if "random".startswith(incomplete) else []
+
+
+class OutputFile(click.Path):
+    """A file to write. A trailing slash is refused: the user meant a folder, and a path
+    would silently drop it."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.endswith(("/", os.sep)):
+            self.fail(f"{value!r} ends in a slash, as a folder does; give a file name", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 class DrawnSeed(int):
@@ -292,7 +320,7 @@ def show(family: str, seed: int, difficulty: str, case: str | None) -> None:
 @click.option("--difficulty", type=DIFFICULTY, default=None, help="Default: the levels take turns.")
 @click.option("--format", "fmt", type=LazyChoice(_export_formats, "format"), default="json", show_default=True,
               help="json: a list, one record per line; jsonl: one record per line.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("-o", "--output", type=OutputFile(), default=None,
               help="Output file, written whole or not at all (default: standard output).")
 @_jobs_option("Processes to use (default: every core); the output is the same for any number.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
@@ -314,6 +342,8 @@ def export(families: tuple[str, ...], count: int, seed: int, difficulty: str | N
     from quizgen.writers.export import export_to_file, write_records
 
     chosen = check_request(families or catalog.family_ids(), count, difficulty)
+    if output is None and sys.stdout is None:
+        raise QuizgenError("standard output is closed; give a file with -o")
     seed = _say_seed(seed)
     total = count * len(chosen)
     jobs = jobs_for(jobs, chosen, count)
@@ -366,7 +396,7 @@ def init(folder: Path) -> None:
     from quizgen.starter import init_decks
 
     for path, created in init_decks(folder / "decks"):
-        click.echo(f"{path}: {'created' if created else 'exists, left as it is'}")
+        _say(f"{path}: {'created' if created else 'exists, left as it is'}")
     where = "" if folder == Path(".") else f"cd {folder} && "
     click.echo(f"Edit the deck files, then build them: {where}quizgen build", err=True)
 
@@ -399,9 +429,10 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None, 
     """
     from quizgen.batch import available_cores
     from quizgen.decks import check_distinct, load_deck
-    from quizgen.writers.apkg import BuildReport, deck_jobs, previous_build, write_deck
-    from quizgen.writers.output import build_timestamp, written_together
-    from quizgen.writers.sheets import plan_from_deck, write_sheet
+    from quizgen.writers.apkg import BuildReport, deck_jobs, package_path, previous_build, write_deck
+    from quizgen.writers.manifest import manifest_path
+    from quizgen.writers.output import build_timestamp, check_targets, written_together
+    from quizgen.writers.sheets import plan_from_deck, sheet_files, write_sheet
 
     paths, source = _deck_paths(deck_files)
     definitions = [load_deck(p) for p in paths]  # all files checked before anything is written
@@ -409,11 +440,16 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None, 
     stamp = build_timestamp(timestamp)
     for definition in definitions:
         previous_build(definition, out_dir)  # every manifest checked before anything is written
+    if out_dir.is_dir():  # and every file the build writes: nothing in the way of any of them
+        check_targets(path for d in definitions for path in (
+            package_path(out_dir, d.stem), manifest_path(out_dir, d.stem),
+            *(p for _, p in sheet_files(out_dir, f"{d.stem}-sheet", key=SHEET_KEY, formats=SHEET_FORMATS)
+              if d.sections)))
 
     def announce(report: BuildReport, below_bar: bool) -> None:  # called before the deck's manifest is replaced
         if below_bar:  # the deck's progress bar is still on its line
             click.echo(err=True)
-        click.echo(report.summary())
+        _say(report.summary())
 
     click.echo(f"building {counted(len(definitions), 'deck')} from {source} into {out_dir}/", err=True)
     with written_together():  # every file of the build is replaced at the end, or none
@@ -424,12 +460,12 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None, 
             if definition.sections:  # one printable sheet per deck: a question from each section, and its key
                 deck_sheet = plan_from_deck(definition, 1).sheet(definition.seed)
                 try:
-                    written = write_sheet(deck_sheet, out_dir, f"{definition.stem}-sheet", key="separate",
-                                          formats=("pdf",), timestamp=stamp, jobs=jobs or available_cores())
+                    written = write_sheet(deck_sheet, out_dir, f"{definition.stem}-sheet", key=SHEET_KEY,
+                                          formats=SHEET_FORMATS, timestamp=stamp, jobs=jobs or available_cores())
                 except OSError as exc:  # e.g. a full $TMPDIR while Typst compiles
                     raise QuizgenError(f"cannot write the sheet of {definition.path}: {exc.strerror or exc}") from None
                 for path in written:
-                    click.echo(f"{path}: a sheet of {counted(len(deck_sheet.items), 'question')}")
+                    _say(f"{path}: a sheet of {counted(len(deck_sheet.items), 'question')}")
 
 
 @cli.command()
@@ -453,7 +489,7 @@ def retired(deck_file: Path, out_dir: Path, forget: bool) -> None:
 
     definition = load_deck(deck_file)
     if forget:
-        click.echo(f"{definition.stem}: forgot {counted(forget_retired(definition, out_dir), 'retired note')}")
+        _say(f"{definition.stem}: forgot {counted(forget_retired(definition, out_dir), 'retired note')}")
         return
     searches = retired_searches(definition, out_dir)
     for search in searches:
@@ -510,7 +546,7 @@ def sheet(deck: Path | None, families: tuple[str, ...], count: int, difficulty: 
     """
     from quizgen.batch import available_cores
     from quizgen.decks import load_deck
-    from quizgen.writers.output import build_timestamp
+    from quizgen.writers.output import build_timestamp, written_together
     from quizgen.writers.sheets import (
         MAX_STUDENTS, plan_from_deck, plan_from_families, read_names, resolve_deck, write_class,
     )
@@ -528,14 +564,13 @@ def sheet(deck: Path | None, families: tuple[str, ...], count: int, difficulty: 
         raise QuizgenError(f"students must be between 1 and {MAX_STUDENTS}, not {students}")
     stamp = build_timestamp(timestamp)
     formats = ("pdf", "html") if fmt == "both" else (fmt,)
-    with _progress(students, "sheets", show=not quiet and students > 1) as step:
-        written = write_class(plan, base, students, names, names_file=names_file, title=title, out_dir=out_dir,
-                              key=key, formats=formats, timestamp=stamp, jobs=jobs or available_cores(),
-                              progress=step)
-        if step is not None:  # under a bar the files are listed after it, so the two do not tangle
-            written = iter(list(written))
-    for path, replaced in written:  # without a bar, each file as it is written
-        click.echo(f"{path} (replaced an existing file)" if replaced else str(path))
+    with written_together(), _progress(students, "sheets", show=not quiet and students > 1) as step:
+        # a class is replaced whole, or not at all when a run is cut short
+        written = list(write_class(plan, base, students, names, names_file=names_file, title=title,
+                                   out_dir=out_dir, key=key, formats=formats, timestamp=stamp,
+                                   jobs=jobs or available_cores(), progress=step))
+    for path, replaced in written:
+        _say(f"{path} (replaced an existing file)" if replaced else str(path))
 
 
 @cli.command()
@@ -548,7 +583,7 @@ def sheet(deck: Path | None, families: tuple[str, ...], count: int, difficulty: 
 @click.option("--difficulty", type=DIFFICULTY, default=None, help="Default: all three levels.")
 @click.option("--seed", type=Seed(), default=None,
               help="Base seed of the pool, or random (default: the deck's seed, else 0).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("practice.html"),
+@click.option("-o", "--output", type=OutputFile(), default=Path("practice.html"),
               show_default=True, help="The HTML file to write.")
 @_jobs_option("Processes to use (default: every core); the page is the same for any number.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
@@ -572,14 +607,17 @@ def practice(families: tuple[str, ...], deck: Path | None, count: int, difficult
 
     if deck is not None and families:
         raise QuizgenError("--family does not go with --deck: the deck's sections name the families")
+    if deck is not None and os.path.realpath(deck) == os.path.realpath(output):
+        raise QuizgenError(f"-o {output} is the deck file itself; give another file for the page")
     plan = plan_practice(families, load_deck(deck) if deck is not None else None, count, difficulty, _say_seed(seed))
     total = len(plan.family_ids) * len(plan.levels) * plan.count
     with _progress(total, "drawing the pool", show=not quiet) as step:
         payloads = pool_payloads(plan, practice_jobs(jobs, plan), step)
-    command = practice_command(families, deck, count, difficulty, plan.seed, output)
+    command = practice_command(plan.family_ids if families else (), deck, count, difficulty, plan.seed, output)
     atomic_write(output, practice_page(plan, payloads, command).encode("utf-8"))
     if not quiet:
-        click.echo(f"{output}: {counted(len(payloads), 'problem')} of {counted(len(plan.family_ids), 'family', 'families')}")
+        families = counted(len(plan.family_ids), "family", "families")
+        _say(f"{output}: {counted(len(payloads), 'problem')} of {families}")
 
 
 def practice_command(families: tuple[str, ...], deck: Path | None, count: int, difficulty: str | None, seed: int,

@@ -481,7 +481,7 @@ def write_deck(definition: DeckDefinition, out_dir: Path, timestamp: int,
     previous = previous_build(definition, out_dir)  # checked before anything is written
     writer = HtmlWriter(card_tables=True)
     notes = deck_notes(definition, writer, tick, jobs)
-    apkg = out_dir / f"{definition.stem}.apkg"
+    apkg = package_path(out_dir, definition.stem)
     manifest, mtimes, report = plan_build(definition, notes, previous, timestamp, apkg)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -492,6 +492,11 @@ def write_deck(definition: DeckDefinition, out_dir: Path, timestamp: int,
                     manifest_file: manifest.to_bytes()},
                    before_commit=lambda: announce(report))
     return report
+
+
+def package_path(out_dir: Path, stem: str) -> Path:
+    """Where a deck's .apkg goes."""
+    return Path(out_dir) / f"{stem}.apkg"
 
 
 def previous_build(definition: DeckDefinition, out_dir: Path) -> Manifest | None:

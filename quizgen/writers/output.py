@@ -24,7 +24,7 @@ import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 from quizgen.errors import QuizgenError, exit_on_signal
 
@@ -151,6 +151,19 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def existing(paths: Iterable[Path]) -> list[Path]:
+    """Those of ``paths`` that name an existing file; a name the system refuses (too long,
+    say) names none, and writing it reports why."""
+    found = []
+    for path in paths:
+        try:
+            if Path(path).exists():
+                found.append(Path(path))
+        except OSError:
+            pass
+    return found
+
+
 def _target(path: Path) -> Path:
     """The file to replace: a symlink's target; only a regular file or nothing may be there."""
     real = Path(os.path.realpath(path))
@@ -168,6 +181,12 @@ def _target(path: Path) -> Path:
         raise QuizgenError(f"cannot write {path}: it is not a regular file (a device, FIFO or socket); "
                            "quizgen only writes regular files")
     return real
+
+
+def check_targets(paths: Iterable[Path]) -> None:
+    """Refuse, before any work, outputs that ``write_together`` would refuse: a folder, a
+    device, FIFO or socket in the way, or two outputs that are one file."""
+    _check_distinct([_target(Path(p)) for p in paths])
 
 
 def _check_distinct(targets: list[Path]) -> None:

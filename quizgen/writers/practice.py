@@ -51,7 +51,9 @@ def plan_practice(family_ids: tuple[str, ...], deck: DeckDefinition | None, coun
     if not 1 <= count <= MAX_POOL:
         raise QuizgenError(f"count must be between 1 and {MAX_POOL}, not {count}")
     if deck is not None:
-        family_ids = tuple(dict.fromkeys(s.family for s in deck.sections))
+        if not deck.sections:
+            raise QuizgenError(f"{deck.path}: the deck has only facts; a practice page needs a section of problems")
+        family_ids = tuple(s.family for s in deck.sections)
     families = check_request(family_ids or catalog.family_ids(), count, difficulty)
     base = seed if seed is not None else (deck.seed if deck is not None else 0)
     if base < 0:

@@ -43,7 +43,7 @@ from quizgen.render.html import HtmlWriter
 from quizgen.render.mathml import mathml_display, mathml_inline
 from quizgen.render.text import inline as plain_inline
 from quizgen.resources import jinja_env, shipped
-from quizgen.writers.output import write_together
+from quizgen.writers.output import existing, write_together
 
 KEY_MODES = ("appended", "separate", "none")
 MAX_QUESTIONS = 200
@@ -171,10 +171,9 @@ def plan_from_deck(definition: DeckDefinition, count: int, difficulty: str | Non
 
 def plan_from_families(family_ids: tuple[str, ...], count: int, difficulty: str | None, kind: str) -> SheetPlan:
     """``count`` questions of each family (all families when none is named)."""
-    families = check_request(family_ids or FAMILIES, count, difficulty)
-    _check_per_section(count)
-    ids = list(dict.fromkeys(f.id for f in families))
-    command = ("quizgen sheet " + "".join(f"--family {f} " for f in family_ids)
+    _check_per_section(count)  # a sheet's own limit, before the export's wider one
+    ids = [f.id for f in check_request(family_ids or FAMILIES, count, difficulty)]
+    command = ("quizgen sheet " + "".join(f"--family {f} " for f in (ids if family_ids else ()))
                + (f"--count {count} " if count != 1 else "") + (f"--difficulty {difficulty} " if difficulty else "")
                + (f"--kind {kind} " if kind != "basic" else "") + "--seed {seed}")
     if not family_ids:
@@ -471,8 +470,15 @@ def roster_csv(rows: list[RosterRow]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["student", "name", "seed", "sheet", "key", "multiple_choice"])
     for r in rows:
-        writer.writerow([r.number, r.name, r.seed, r.sheet, r.key, r.letters_text])
+        writer.writerow([r.number, _as_text(r.name), r.seed, r.sheet, r.key, r.letters_text])
     return out.getvalue()
+
+
+def _as_text(cell: str) -> str:
+    """A cell a spreadsheet shows as text: one starting with ``=``, ``+``, ``-`` or ``@`` (a
+    formula to Excel or LibreOffice, which a names file must not smuggle in) gets a leading
+    apostrophe."""
+    return "'" + cell if cell.startswith(("=", "+", "-", "@")) else cell
 
 
 def roster_files(out_dir: Path, stem: str) -> tuple[Path, Path]:
@@ -506,6 +512,8 @@ def write_class(plan: SheetPlan, base_seed: int, students: int, names: list[str]
                 jobs: int = 1, progress: Callable[[int], None] | None = None) -> Iterator[tuple[Path, bool]]:
     """Write every student's variant and, for a class (several students or a names file),
     the roster; yield each file as it is written, with whether it replaced an existing one.
+    Inside ``written_together()`` (as ``quizgen sheet`` calls it) they are all replaced at
+    the end, so a class cut short leaves the folder as it was.
 
     Variants are made on ``jobs`` threads (Typst compiles without holding Python's global
     lock; a single variant makes its sheet and key at once) and written here in student
@@ -523,7 +531,7 @@ def write_class(plan: SheetPlan, base_seed: int, students: int, names: list[str]
     rows = []
     variants = in_threads(make, list(enumerate(variant_seeds(base_seed, students), 1)), variant_jobs)
     for number, (sheet, contents) in enumerate(variants, 1):
-        existed = {path for path in contents if path.exists()}
+        existed = set(existing(contents))
         write_together(contents)
         yield from ((path, path in existed) for path in contents)
         rows.append(roster_row(number, sheet, list(contents)))
@@ -531,7 +539,7 @@ def write_class(plan: SheetPlan, base_seed: int, students: int, names: list[str]
             progress(1)
     if class_list:
         stem = plan.stem(title, "roster", f"seed{base_seed}")
-        existed = {path for path in roster_files(out_dir, stem) if path.exists()}
+        existed = set(existing(roster_files(out_dir, stem)))
         command = plan.class_command(base_seed, students, names_file, title)
         written = write_roster(rows, out_dir, stem, title or plan.title, command, timestamp)
         yield from ((path, path in existed) for path in written)
@@ -552,7 +560,7 @@ def in_threads(func: Callable[..., R], items: list[tuple], jobs: int) -> Iterato
 def read_names(path: Path) -> list[str]:
     """Student names, one per line; blank lines are skipped."""
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()  # as an editor on Windows saves it
     except FileNotFoundError:
         raise QuizgenError(f"{path}: no such names file") from None
     except (OSError, UnicodeDecodeError) as exc:
