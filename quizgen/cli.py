@@ -431,7 +431,7 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None, 
     from quizgen.decks import check_distinct, load_deck
     from quizgen.writers.apkg import BuildReport, deck_jobs, package_path, previous_build, write_deck
     from quizgen.writers.manifest import manifest_path
-    from quizgen.writers.output import build_timestamp, check_targets, written_together
+    from quizgen.writers.output import build_timestamp, check_targets, one_writer_at_a_time, written_together
     from quizgen.writers.sheets import plan_from_deck, sheet_files, write_sheet
 
     paths, source = _deck_paths(deck_files)
@@ -452,7 +452,8 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None, 
         _say(report.summary())
 
     click.echo(f"building {counted(len(definitions), 'deck')} from {source} into {out_dir}/", err=True)
-    with written_together():  # every file of the build is replaced at the end, or none
+    waiting = partial(click.echo, f"waiting for another build into {out_dir}/ to finish", err=True)
+    with one_writer_at_a_time(out_dir, waiting), written_together():  # all files replaced at the end, or none
         for definition in definitions:
             with _progress(definition.size, definition.stem, show=not quiet) as step:
                 write_deck(definition, out_dir, stamp, step or (lambda n: None),

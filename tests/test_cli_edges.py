@@ -122,3 +122,16 @@ def test_names_drop_a_byte_order_mark_and_the_roster_keeps_formulas_as_text(tmp_
     rows = [RosterRow(k, name, 1, "s.pdf", "k.pdf", []) for k, name in enumerate(read_names(names), 1)]
     assert roster_csv(rows).splitlines()[1:] == ["1,Alice,1,s.pdf,k.pdf,", "2,'=cmd|calc!A1,1,s.pdf,k.pdf,",
                                                  "3,'@SUM(A1),1,s.pdf,k.pdf,"]
+
+
+def test_a_second_build_into_a_folder_waits_for_the_first(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", "import fcntl, os, sys, time\n"
+                               f"fd = os.open({str(out)!r}, os.O_RDONLY); fcntl.flock(fd, fcntl.LOCK_EX)\n"
+                               "print('held', flush=True); time.sleep(1.5)"], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "held\n"
+    result = quizgen_shell(f"quizgen build '{DECK}' -o out -q --timestamp 1800000000", tmp_path)
+    holder.wait()
+    assert result.returncode == 0 and "waiting for another build into" in result.stderr, result.stderr
+    assert (out / "graphs.apkg").exists()

@@ -199,6 +199,32 @@ def _check_distinct(targets: list[Path]) -> None:
 
 
 @contextmanager
+def one_writer_at_a_time(folder: Path, waiting: Callable[[], None] = lambda: None) -> Iterator[None]:
+    """Hold ``folder`` (made if need be) for this process alone: a second build into it
+    waits here (``waiting`` is told first) until the first is done, so each reads the
+    manifests the other wrote. Where the system has no ``flock`` (Windows), nothing is held."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError as exc:
+        raise QuizgenError(f"cannot write into {folder}: {exc.strerror or exc}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # and with it the lock
+
+
+@contextmanager
 def terminating_cleanly() -> Iterator[None]:
     """Let SIGTERM and SIGHUP end the program through ``finally`` blocks, as Ctrl-C does,
     so temporary files are removed (where nobody else has set a handler)."""
