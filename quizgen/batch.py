@@ -9,10 +9,12 @@ stays small.
 
 from __future__ import annotations
 
-import multiprocessing
+import multiprocessing.context
 import os
 import signal
+import threading
 from collections import deque
+from contextlib import contextmanager
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -148,39 +150,116 @@ def parallel_map(func: Callable[[T], R], items: Iterable[T], jobs: int, *, windo
     and collects results: the pool's threads that carry them between the processes need
     this process's GIL, and when it also worked on items they waited for it at every
     hand-over, which left the workers idle a quarter of the time. Workers are started with
-    *spawn*, not fork: a forked child of a process that has run Typst can deadlock.
+    *spawn*, not fork: a forked child of a process that has run Typst can deadlock. They
+    leave Ctrl-C and hang-ups to this process, which ends them at once when it is interrupted
+    or the consumer stops early.
     ``func`` must be a module-level function (it is pickled).
     """
     if jobs <= 1:
         yield from map(func, items)
         return
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_interrupt)
+    workers = _Workers()
+    with _blocked(_LEFT_TO_MAIN):  # the resource tracker, which the pool's queues start, inherits the mask too
+        pool = ProcessPoolExecutor(jobs, mp_context=workers)
+    finished = False
     try:
         yield from in_order(pool, func, ((item,) for item in items), window or 4 * jobs)
+        finished = True
     except BrokenProcessPool:
         raise QuizgenError("a worker process ended abruptly (killed, or out of memory?); "
                            "try again, or with fewer --jobs") from None
-    finally:  # also when the consumer stops early or Ctrl-C arrives: drop queued work, stop the workers
-        pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        # A signal that interrupted shutdown's wait for the pool's thread would make Python
+        # (3.11: threading's bpo-45274 handling) take that thread for ended: the program
+        # would exit closing the queue through which the thread is telling the workers to
+        # stop, and wait for the workers for ever. The wait is short (the workers are idle,
+        # or ended), so the signals are ignored during it.
+        with _ignoring(_ENDING):
+            if not finished:  # Ctrl-C, a terminating signal, an error, or the consumer stopping early
+                workers.stop(pool)
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def in_order(pool: Executor, func: Callable[..., R], arguments: Iterable[tuple], window: int) -> Iterator[R]:
     """``func(*args)`` for each of ``arguments`` on ``pool``, the results in order. At most
-    ``window`` calls are handed out and not yet collected, so memory stays flat; what is
-    still queued when the caller stops (or fails) is cancelled."""
+    ``window`` calls are handed out and not yet collected, so memory stays flat. What is
+    still queued when the caller stops (or fails) is for the pool's
+    ``shutdown(cancel_futures=True)`` to drop: cancelled here, a call a process pool then
+    found its workers gone for would end the pool's thread with an InvalidStateError."""
     pending: deque[Future[R]] = deque()
-    try:
-        for args in arguments:
-            pending.append(pool.submit(func, *args))
-            if len(pending) >= window:
-                yield pending.popleft().result()
-        while pending:
+    for args in arguments:
+        pending.append(pool.submit(func, *args))
+        if len(pending) >= window:
             yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+# Ctrl-C and a closed terminal signal the whole process group; the main process alone acts on them
+_LEFT_TO_MAIN = tuple(getattr(signal, name) for name in ("SIGINT", "SIGHUP") if hasattr(signal, name))
+_ENDING = (signal.SIGTERM, *_LEFT_TO_MAIN)
+
+
+class _Worker(multiprocessing.context.SpawnProcess):
+    """A worker process, started with ``_LEFT_TO_MAIN`` blocked: the mask survives spawn's
+    exec, so even a worker still starting up never dies of Ctrl-C with a traceback, nor of a
+    hang-up before the main process has stopped it. The signals are blocked in this process
+    too while it starts one: an interrupt there would leave a child without its instructions,
+    which prints a traceback."""
+
+    def start(self) -> None:
+        with _blocked(_LEFT_TO_MAIN):
+            super().start()
+
+
+class _Workers(multiprocessing.context.SpawnContext):
+    """How a pool starts its workers, remembering them so that ``stop`` can end them."""
+
+    def __init__(self) -> None:
+        self.started: list[_Worker] = []
+
+    def Process(self, *args, **kwargs) -> _Worker:  # noqa: N802 (multiprocessing's name)
+        worker = _Worker(*args, **kwargs)
+        self.started.append(worker)
+        return worker
+
+    def stop(self, pool: ProcessPoolExecutor) -> None:
+        """End the workers now, not after the tasks they hold (``shutdown`` only cancels
+        those not yet handed out, and waits for the rest, seconds of work no longer wanted).
+
+        A worker ended while it was sending a result would leave the pool's thread waiting
+        for the rest of it, for ever, as this process holds the pipe's writing end too:
+        closed, the thread sees the pipe end, marks the pool broken and lets ``shutdown``
+        return. (Python 3.14's ``ProcessPoolExecutor.terminate_workers`` does the first half.)
+        """
+        for worker in self.started:
+            if worker.is_alive():
+                worker.terminate()
+        pool._result_queue._writer.close()  # only workers write results
+
+
+@contextmanager
+def _blocked(signals: tuple[int, ...]) -> Iterator[None]:
+    """Hold ``signals`` back in this thread (and in the processes it starts) inside the block."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    try:
+        yield
     finally:
-        for future in pending:
-            future.cancel()
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
-def _ignore_interrupt() -> None:
-    """Workers leave Ctrl-C to the main process, which stops them cleanly."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+@contextmanager
+def _ignoring(signals: tuple[int, ...]) -> Iterator[None]:
+    """Ignore ``signals`` inside the block (only the main thread can; elsewhere, nothing)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = [(signum, signal.signal(signum, signal.SIG_IGN)) for signum in signals]
+    try:
+        yield
+    finally:
+        for signum, handler in previous:
+            signal.signal(signum, handler)

@@ -631,13 +631,16 @@ def practice_command(families: tuple[str, ...], deck: Path | None, count: int, d
 
 
 def main() -> None:
-    """Console-script entry point. A terminate signal ends the run through its ``finally``
-    blocks (exit status 143), so an interrupted run still removes its temporary files."""
+    """Console-script entry point. A terminate signal, or a hang-up (the terminal closed),
+    ends the run through its ``finally`` blocks (exit status 143 or 129), so an interrupted
+    run still removes its temporary files and stops its worker processes."""
     import signal  # here, not at the top: its import costs as much as the rest of ``--help``
 
     from quizgen.errors import exit_on_signal
 
     signal.signal(signal.SIGTERM, exit_on_signal)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, exit_on_signal)
     cli(prog_name="quizgen")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from quizgen.cli import cli
 from quizgen.decks import load_deck
 from quizgen.render.html import HtmlWriter
 from quizgen.writers import apkg
+from terminal import signal_its_group
 
 STAMP = "1800000000"
 
@@ -143,3 +146,30 @@ def test_jobs_default_to_every_core_for_a_large_deck_only(deck_file, monkeypatch
     assert apkg.deck_jobs(large, None) == 3  # 3,420 problems: a job per 1,000
     monkeypatch.setattr(batch, "available_cores", lambda: 1)
     assert apkg.deck_jobs(large, None) == 1
+
+
+BIG_DECK = """
+name = "Big"
+id = 1764000055556
+seed = 7
+""" + "".join(f'[[section]]\nfamily = "{family}"\ncount = 1500\n'
+              for family in ("qk.scores", "merge.reachable", "attention.shapes", "circuits.rotation"))
+
+
+@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 1), (signal.SIGHUP, 128 + signal.SIGHUP)])
+def test_a_parallel_build_signalled_with_its_workers_ends_at_once(tmp_path, signum, code):
+    """Ctrl-C or a closed terminal while the workers draw large families: the build ends
+    within a moment (not when the families are done, nor never), quietly, leaving no file
+    and no process behind."""
+    deck = tmp_path / "big.toml"
+    deck.write_text(BIG_DECK)
+    out = tmp_path / "out"
+    out.mkdir()
+    started = time.monotonic()
+    status, err, took, running = signal_its_group(
+        ("build", str(deck), "-o", str(out), "-q", "--timestamp", STAMP, "--jobs", "2"), signum,
+        ready=lambda: time.monotonic() > started + 1.5)
+    assert status == code and took < 3 and running == []
+    assert ("Aborted." in err) == (signum == signal.SIGINT)
+    assert "Traceback" not in err and "Warning" not in err
+    assert list(out.iterdir()) == []

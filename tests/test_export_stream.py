@@ -22,7 +22,7 @@ from quizgen.errors import QuizgenError
 from quizgen.families import FAMILIES
 from quizgen.writers import export
 from quizgen.writers.export import export_record, write_records
-from terminal import on_a_terminal, quizgen_popen
+from terminal import on_a_terminal, quizgen_popen, signal_its_group
 
 
 
@@ -187,6 +187,20 @@ def test_an_interrupted_export_removes_its_temporary_file(tmp_path, sig, jobs):
     else:
         assert proc.returncode == 128 + signal.SIGTERM
     assert b"Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 1), (signal.SIGHUP, 128 + signal.SIGHUP)])
+def test_a_parallel_export_signalled_with_its_workers_ends_at_once(tmp_path, signum, code):
+    """Ctrl-C or a closed terminal signals the workers too: the export still ends within a
+    moment, quietly, leaving no file and no process behind."""
+    target = tmp_path / "big.json"
+    status, err, took, running = signal_its_group(
+        ("export", "--count", "5000", "--jobs", "2", "-o", str(target)), signum,
+        ready=lambda: any(p.name.endswith(".tmp") and p.stat().st_size > 0 for p in tmp_path.iterdir()))
+    assert status == code and took < 3 and running == []
+    assert ("Aborted." in err) == (signum == signal.SIGINT)
+    assert "Traceback" not in err and "Warning" not in err
     assert list(tmp_path.iterdir()) == []
 
 

@@ -553,8 +553,11 @@ def in_threads(func: Callable[..., R], items: list[tuple], jobs: int) -> Iterato
     if jobs <= 1:
         yield from (func(*item) for item in items)
         return
-    with ThreadPoolExecutor(jobs, thread_name_prefix="quizgen-sheet") as pool:
+    pool = ThreadPoolExecutor(jobs, thread_name_prefix="quizgen-sheet")
+    try:
         yield from in_order(pool, func, items, 2 * jobs + 1)
+    finally:  # also when the caller stops early or Ctrl-C arrives: drop the sheets not yet started
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def read_names(path: Path) -> list[str]:
