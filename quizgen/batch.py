@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Protocol, TypeVa
 
 from quizgen import catalog
 from quizgen.errors import QuizgenError
+from quizgen.signals import ENDING_SIGNALS, blocked
 
 if TYPE_CHECKING:
     from quizgen.model.problem import Problem
@@ -159,7 +160,7 @@ def parallel_map(func: Callable[[T], R], items: Iterable[T], jobs: int, *, windo
         yield from map(func, items)
         return
     workers = _Workers()
-    with _blocked(_LEFT_TO_MAIN):  # the resource tracker, which the pool's queues start, inherits the mask too
+    with blocked(_LEFT_TO_MAIN):  # the resource tracker, which the pool's queues start, inherits the mask too
         pool = ProcessPoolExecutor(jobs, mp_context=workers)
     finished = False
     try:
@@ -174,7 +175,7 @@ def parallel_map(func: Callable[[T], R], items: Iterable[T], jobs: int, *, windo
         # would exit closing the queue through which the thread is telling the workers to
         # stop, and wait for the workers for ever. The wait is short (the workers are idle,
         # or ended), so the signals are ignored during it.
-        with _ignoring(_ENDING):
+        with _ignoring(ENDING_SIGNALS):
             if not finished:  # Ctrl-C, a terminating signal, an error, or the consumer stopping early
                 workers.stop(pool)
             pool.shutdown(wait=True, cancel_futures=True)
@@ -197,7 +198,6 @@ def in_order(pool: Executor, func: Callable[..., R], arguments: Iterable[tuple],
 
 # Ctrl-C and a closed terminal signal the whole process group; the main process alone acts on them
 _LEFT_TO_MAIN = tuple(getattr(signal, name) for name in ("SIGINT", "SIGHUP") if hasattr(signal, name))
-_ENDING = (signal.SIGTERM, *_LEFT_TO_MAIN)
 
 
 class _Worker(multiprocessing.context.SpawnProcess):
@@ -208,7 +208,7 @@ class _Worker(multiprocessing.context.SpawnProcess):
     which prints a traceback."""
 
     def start(self) -> None:
-        with _blocked(_LEFT_TO_MAIN):
+        with blocked(_LEFT_TO_MAIN):
             super().start()
 
 
@@ -236,19 +236,6 @@ class _Workers(multiprocessing.context.SpawnContext):
             if worker.is_alive():
                 worker.terminate()
         pool._result_queue._writer.close()  # only workers write results
-
-
-@contextmanager
-def _blocked(signals: tuple[int, ...]) -> Iterator[None]:
-    """Hold ``signals`` back in this thread (and in the processes it starts) inside the block."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 @contextmanager

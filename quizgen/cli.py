@@ -15,7 +15,7 @@ import textwrap
 from contextlib import contextmanager
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 import click
 from click.core import ParameterSource
@@ -25,8 +25,11 @@ from quizgen import __version__, catalog
 from quizgen.errors import QuizgenError
 from quizgen.words import counted
 
+if TYPE_CHECKING:  # the CLI imports the library only inside the commands that use it
+    from quizgen.decks import DeckDefinition
+
 USER_ERROR = 2
-SHEET_KEY, SHEET_FORMATS = "separate", ("pdf",)  # the sheet ``build`` writes beside each deck
+SHEET_KEY, SHEET_FORMATS = "separate", ("pdf",)  # the sheet ``build`` writes beside each deck (``_sheet_stem``)
 WIDTH = 80  # ``list`` and ``describe`` fit an 80-column terminal
 
 
@@ -369,6 +372,11 @@ def _progress(total: int, label: str, show: bool) -> Iterator[Callable[[int], No
         yield bar.update
 
 
+def _sheet_stem(definition: DeckDefinition) -> str:
+    """The file stem of the sheet ``build`` writes beside a deck."""
+    return f"{definition.stem}-sheet"
+
+
 def _deck_paths(paths: tuple[Path, ...]) -> tuple[list[Path], str]:
     """The deck files to build: those given, else ./decks, else the decks quizgen ships."""
     from quizgen.decks import deck_files
@@ -443,7 +451,7 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None, 
     if out_dir.is_dir():  # and every file the build writes: nothing in the way of any of them
         check_targets(path for d in definitions for path in (
             package_path(out_dir, d.stem), manifest_path(out_dir, d.stem),
-            *(p for _, p in sheet_files(out_dir, f"{d.stem}-sheet", key=SHEET_KEY, formats=SHEET_FORMATS)
+            *(p for _, p in sheet_files(out_dir, _sheet_stem(d), key=SHEET_KEY, formats=SHEET_FORMATS)
               if d.sections)))
 
     def announce(report: BuildReport, below_bar: bool) -> None:  # called before the deck's manifest is replaced
@@ -461,7 +469,7 @@ def build(deck_files: tuple[Path, ...], out_dir: Path, timestamp: float | None, 
             if definition.sections:  # one printable sheet per deck: a question from each section, and its key
                 deck_sheet = plan_from_deck(definition, 1).sheet(definition.seed)
                 try:
-                    written = write_sheet(deck_sheet, out_dir, f"{definition.stem}-sheet", key=SHEET_KEY,
+                    written = write_sheet(deck_sheet, out_dir, _sheet_stem(definition), key=SHEET_KEY,
                                           formats=SHEET_FORMATS, timestamp=stamp, jobs=jobs or available_cores())
                 except OSError as exc:  # e.g. a full $TMPDIR while Typst compiles
                     raise QuizgenError(f"cannot write the sheet of {definition.path}: {exc.strerror or exc}") from None

@@ -29,7 +29,7 @@ def printed_groups(command: str) -> list[str]:
     for word in _WORD.findall(command):
         previous = groups[-1] if groups else ""
         if (previous.startswith("-") and " " not in previous and not word.startswith("-")
-                and len(previous) + 1 + len(word) <= KEPT_WHOLE):
+                and _kept_whole(f"{previous} {word}")):
             groups[-1] = f"{previous} {word}"
         else:
             groups.append(word)
@@ -38,11 +38,16 @@ def printed_groups(command: str) -> list[str]:
 
 def typst_markup(command: str) -> str:
     """The command as Typst markup: each group that fits a line in an unbreakable box."""
-    return " ".join(f"#box({string(g)})" if len(g) <= KEPT_WHOLE else f"#{string(g)}" for g in printed_groups(command))
+    return " ".join(f"#box({string(g)})" if _kept_whole(g) else f"#{string(g)}" for g in printed_groups(command))
 
 
 def html(command: str) -> Markup:
     """The command as HTML: each group that fits a line in a ``<span class="word">``, which
     the page's style keeps on one line."""
-    return Markup(" ").join(Markup('<span class="word">{}</span>').format(g) if len(g) <= KEPT_WHOLE else escape(g)
+    return Markup(" ").join(Markup('<span class="word">{}</span>').format(g) if _kept_whole(g) else escape(g)
                             for g in printed_groups(command))
+
+
+def _kept_whole(group: str) -> bool:
+    """Whether a group is set on one line (a longer one, a very long path, may wrap)."""
+    return len(group) <= KEPT_WHOLE

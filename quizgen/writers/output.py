@@ -27,12 +27,12 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
 from quizgen.errors import QuizgenError, exit_on_signal
+from quizgen.signals import ENDING_SIGNALS, blocked
 
 Writer = Callable[[Path], None]
 # The files of the enclosing written_together() set: target -> (complete temporary file, path as given)
 _STAGED: ContextVar[dict[Path, tuple[Path, Path]] | None] = ContextVar("quizgen_staged_outputs", default=None)
 TEMP_PATTERN = re.compile(r"^\..+\.quizgen-(\d+)-[^.]+\.tmp$")
-HELD_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 # Timestamps: whole Unix seconds from 1980 (the earliest date a zip entry can hold) to 2099.
 MIN_TIMESTAMP = 315_532_800
@@ -247,14 +247,11 @@ def terminating_cleanly() -> Iterator[None]:
 @contextmanager
 def _signals_held() -> Iterator[None]:
     """Hold Ctrl-C and termination signals back while the files are renamed into place."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
-    try:
+    with blocked(ENDING_SIGNALS):
         yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _umask() -> int:
